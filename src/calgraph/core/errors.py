@@ -1,0 +1,156 @@
+"""Every error calgraph answers with, one class per Graph error code.
+
+Each class carries its wire `code`, HTTP `status` and default `message`; the HTTP layer renders
+any `GraphError` into Graph's envelope in one place (calgraph.http.errors).
+"""
+
+from __future__ import annotations
+
+
+class GraphError(Exception):
+    status: int = 500
+    code: str = "generalException"
+    message: str = "An internal server error occurred."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or type(self).message
+        super().__init__(self.message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.status}, {self.code!r}, {self.message!r})"
+
+
+# 400 ---------------------------------------------------------------------------------------------
+
+class BadRequest(GraphError):
+    status, code, message = 400, "BadRequest", "Unable to read JSON request payload."
+
+
+class EmptyPayload(BadRequest):
+    message = "Empty Payload. JSON content expected."
+
+
+class RequestBodyRead(GraphError):
+    status, code, message = 400, "RequestBodyRead", "Unable to read the request body."
+
+
+class InvalidRequest(GraphError):
+    status, code, message = 400, "ErrorInvalidRequest", "The request is invalid."
+
+
+class InvalidParameter(GraphError):
+    status, code, message = 400, "ErrorInvalidParameter", "The request has an invalid parameter."
+
+
+class InvalidProperty(GraphError):
+    status, code, message = 400, "ErrorInvalidProperty", "The property is not valid."
+
+
+class InvalidIdMalformed(GraphError):
+    status, code, message = 400, "ErrorInvalidIdMalformed", "Id is malformed."
+
+
+class PropertyValidationFailure(GraphError):
+    status, code, message = 400, "ErrorPropertyValidationFailure", "At least one property failed validation."
+
+
+class TimeZoneNotSupported(GraphError):
+    status, code = 400, "TimeZoneNotSupportedException"
+
+    def __init__(self, zone: str) -> None:
+        super().__init__(
+            "A valid TimeZone value must be specified. "
+            f"The following TimeZone value is not supported: '{zone}'."
+        )
+
+
+class EndBeforeStart(GraphError):
+    status, code = 400, "ErrorCalendarEndDateIsEarlierThanStartDate"
+    message = "The end date you entered occurs before the start date."
+
+
+class AllDayTooShort(InvalidRequest):
+    message = "The duration of an event marked as All day must be at least 24 hours."
+
+
+class CannotDeleteObject(GraphError):
+    status, code = 400, "ErrorCannotDeleteObject"
+    message = "The object cannot be deleted."
+
+
+class UnsupportedQuery(GraphError):
+    status, code = 400, "BadRequest"
+    message = "The query specified in the URI is not valid."
+
+
+class AppOnlyMe(BadRequest):
+    message = "/me request is only valid with delegated authentication flow."
+
+
+class InvalidRecipients(GraphError):
+    status, code = 400, "ErrorInvalidRecipients"
+    message = "At least one recipient is not valid."
+
+
+# 401 / 403 ---------------------------------------------------------------------------------------
+
+class InvalidAuthenticationToken(GraphError):
+    status, code, message = 401, "InvalidAuthenticationToken", "Access token validation failure."
+
+
+class AccessDenied(GraphError):
+    status, code, message = 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+
+
+# 404 ---------------------------------------------------------------------------------------------
+
+class ItemNotFound(GraphError):
+    status, code, message = 404, "ErrorItemNotFound", "The specified object was not found in the store."
+
+
+class InvalidUser(GraphError):
+    status, code = 404, "ErrorInvalidUser"
+
+    def __init__(self, user: str) -> None:
+        super().__init__(f"The requested user '{user}' is invalid.")
+
+
+class ResourceNotFound(GraphError):
+    status, code = 404, "Request_ResourceNotFound"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"Resource '{key}' does not exist or one of its queried reference-property objects are not present."
+        )
+
+
+class UnknownRoute(GraphError):
+    status, code = 404, "UnknownError"
+    message = "Resource not found for the segment."
+
+    def __init__(self, segment: str | None = None) -> None:
+        super().__init__(f"Resource not found for the segment '{segment}'." if segment else None)
+
+
+# 405 / 409 / 412 / 415 ---------------------------------------------------------------------------
+
+class MethodNotAllowed(GraphError):
+    status, code = 405, "Request_BadRequest"
+    message = "The HTTP method is not allowed on this resource."
+
+
+class FolderExists(GraphError):
+    status, code, message = 409, "ErrorFolderExists", "A folder with the specified name already exists."
+
+
+class IrresolvableConflict(GraphError):
+    status, code = 412, "ErrorIrresolvableConflict"
+    message = (
+        "The send or update operation could not be performed because the change key passed in the "
+        "request does not match the current change key for the item."
+    )
+
+
+class UnsupportedMediaType(GraphError):
+    status, code = 415, "UnsupportedMediaType"
+    message = "A supported MIME type could not be found that matches the content type of the response."

@@ -1,0 +1,204 @@
+"""The domain objects: plain frozen dataclasses, no HTTP, no SQL.
+
+Instants (created, lastModified, responseStatus.time ...) are timezone-aware UTC datetimes.
+A `When` is Graph's dateTimeTimeZone: a wall-clock time and the zone name it was given in.
+Graph-shaped JSON values the server does not reason about (location, recurrence, onlineMeeting)
+are kept as plain dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+NEVER = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+MailboxKind = Literal["user", "group"]
+ResponseType = Literal["none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"]
+EventType = Literal["singleInstance", "occurrence", "exception", "seriesMaster"]
+WellKnownFolder = Literal["inbox", "sentitems", "deleteditems", "drafts"]
+
+
+@dataclass(frozen=True)
+class EmailAddress:
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """A user or a Microsoft 365 group: both own calendars (a group exactly one)."""
+
+    id: str
+    kind: MailboxKind
+    address: str
+    display_name: str
+    created: datetime
+    description: str = ""
+
+    @property
+    def email(self) -> EmailAddress:
+        return EmailAddress(self.address, self.display_name)
+
+
+@dataclass(frozen=True)
+class CalendarGroup:
+    id: str
+    mailbox_id: str
+    name: str
+    class_id: str
+    change_key: str
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class Calendar:
+    id: str
+    mailbox_id: str
+    name: str
+    change_key: str
+    calendar_group_id: str | None = None
+    is_default: bool = False
+    color: str = "auto"
+    hex_color: str = ""
+
+
+CalendarRole = Literal[
+    "none", "freeBusyRead", "limitedRead", "read", "write",
+    "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess", "custom",
+]
+
+
+@dataclass(frozen=True)
+class CalendarPermission:
+    id: str
+    calendar_id: str
+    email: EmailAddress
+    role: CalendarRole
+    is_removable: bool = True
+    is_inside_organization: bool = True
+
+
+@dataclass(frozen=True)
+class MailFolder:
+    id: str
+    mailbox_id: str
+    display_name: str
+    well_known_name: str | None = None
+
+
+@dataclass(frozen=True)
+class When:
+    """Graph's dateTimeTimeZone: naive wall-clock `local` time in the zone named `zone`."""
+
+    local: datetime
+    zone: str
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    start: When
+    end: When
+
+
+@dataclass(frozen=True)
+class ResponseStatus:
+    response: ResponseType = "none"
+    time: datetime = NEVER
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: EmailAddress
+    type: Literal["required", "optional", "resource"] = "required"
+    status: ResponseStatus = ResponseStatus()
+    proposed_new_time: TimeSlot | None = None
+
+
+@dataclass(frozen=True)
+class ItemBody:
+    content_type: Literal["text", "html"] = "html"
+    content: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    mailbox_id: str
+    calendar_id: str | None            # None once moved out of a calendar (e.g. to Deleted Items)
+    ical_uid: str
+    change_key: str
+    created: datetime
+    last_modified: datetime
+    start: When
+    end: When
+    organizer: EmailAddress
+    subject: str = ""
+    body: ItemBody = ItemBody()
+    is_all_day: bool = False
+    original_start_time_zone: str = "UTC"
+    original_end_time_zone: str = "UTC"
+    location: dict[str, Any] = field(default_factory=dict)
+    locations: tuple[dict[str, Any], ...] = ()
+    attendees: tuple[Attendee, ...] = ()
+    is_organizer: bool = True
+    response_requested: bool = True
+    response_status: ResponseStatus = ResponseStatus("organizer")
+    allow_new_time_proposals: bool = True
+    is_cancelled: bool = False
+    is_draft: bool = False
+    show_as: str = "busy"
+    sensitivity: str = "normal"
+    importance: str = "normal"
+    hide_attendees: bool = False
+    reminder_minutes_before_start: int = 15
+    is_reminder_on: bool = True
+    categories: tuple[str, ...] = ()
+    recurrence: dict[str, Any] | None = None
+    type: EventType = "singleInstance"
+    series_master_id: str | None = None
+    original_start: datetime | None = None
+    has_attachments: bool = False
+    is_online_meeting: bool = False
+    online_meeting_provider: str = "unknown"
+    online_meeting: dict[str, Any] | None = None
+    transaction_id: str | None = None
+    mail_folder_id: str | None = None  # set when the event sits in a mail folder (Deleted Items)
+
+    def evolve(self, **changes: Any) -> "Event":
+        return replace(self, **changes)
+
+
+MessageKind = Literal["message", "eventMessage", "eventMessageRequest", "eventMessageResponse"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A mail item. Meeting messages carry their Graph-specific fields in `meeting`
+    (meetingMessageType, startDateTime, responseType, proposedNewTime, ...) and link to an event."""
+
+    id: str
+    mailbox_id: str
+    folder_id: str
+    change_key: str
+    created: datetime
+    last_modified: datetime
+    kind: MessageKind = "message"
+    subject: str = ""
+    body: ItemBody = ItemBody()
+    sender: EmailAddress | None = None
+    to_recipients: tuple[EmailAddress, ...] = ()
+    cc_recipients: tuple[EmailAddress, ...] = ()
+    received: datetime | None = None
+    sent: datetime | None = None
+    is_read: bool = False
+    is_draft: bool = False
+    importance: str = "normal"
+    conversation_id: str = ""
+    internet_message_id: str = ""
+    event_id: str | None = None
+    meeting: dict[str, Any] = field(default_factory=dict)
+
+    def evolve(self, **changes: Any) -> "Message":
+        return replace(self, **changes)

@@ -1,0 +1,128 @@
+"""The storage contract. One implementation (calgraph.store.sql) serves SQLite and PostgreSQL;
+tests/store runs the same contract suite against both.
+
+Use:
+    with store.unit_of_work(write=True) as uow:
+        ev = uow.get_event(mailbox_id, event_id, for_update=True)
+        uow.update_event(ev.evolve(subject="x"), expected_change_key=ev.change_key)
+    # commits on normal exit, rolls back on any exception: a request's writes land together or not at all.
+
+Lookups return None when nothing matches; raising Graph errors is the service layer's business,
+with one exception: `update_*` with an `expected_change_key` that no longer matches raises
+`calgraph.core.errors.IrresolvableConflict` (optimistic concurrency, no lost update).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Iterable, Protocol
+
+from calgraph.core.model import (
+    Calendar,
+    CalendarGroup,
+    CalendarPermission,
+    Event,
+    MailFolder,
+    Mailbox,
+    Message,
+)
+from calgraph.core.query import ItemQuery, Page
+
+# Filterable / sortable property paths per collection (anything else is a 400 in the HTTP layer).
+EVENT_PROPERTIES = {
+    "subject": str, "start/dateTime": str, "end/dateTime": str, "isAllDay": bool,
+    "isCancelled": bool, "type": str, "iCalUId": str, "organizer/emailAddress/address": str,
+    "organizer/emailAddress/name": str, "importance": str, "sensitivity": str, "showAs": str,
+    "isOrganizer": bool, "createdDateTime": str, "lastModifiedDateTime": str, "categories": list,
+    "id": str,
+}
+MESSAGE_PROPERTIES = {
+    "subject": str, "receivedDateTime": str, "sentDateTime": str, "isRead": bool, "isDraft": bool,
+    "importance": str, "from/emailAddress/address": str, "createdDateTime": str,
+    "lastModifiedDateTime": str, "id": str,
+}
+MAILBOX_PROPERTIES = {
+    "displayName": str, "mail": str, "userPrincipalName": str, "id": str,
+}
+
+
+class UnitOfWork(Protocol):
+    # -- settings (signing key, ...) -----------------------------------------------------------
+    def get_setting(self, key: str) -> str | None: ...
+    def put_setting_if_absent(self, key: str, value: str) -> str:
+        """Store `value` unless the key exists; return the value now stored (race-safe)."""
+
+    # -- mailboxes: users and groups -----------------------------------------------------------
+    def add_mailbox(self, mailbox: Mailbox) -> None: ...
+    def get_mailbox(self, key: str) -> Mailbox | None:
+        """By id, or by address (case-insensitive)."""
+    def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]: ...
+    def add_group_member(self, group_id: str, user_id: str) -> None: ...
+    def list_group_members(self, group_id: str) -> list[Mailbox]: ...
+    def is_group_member(self, group_id: str, user_id: str) -> bool: ...
+
+    # -- calendar groups -------------------------------------------------------------------------
+    def add_calendar_group(self, group: CalendarGroup) -> None: ...
+    def get_calendar_group(self, mailbox_id: str, group_id: str) -> CalendarGroup | None: ...
+    def default_calendar_group(self, mailbox_id: str) -> CalendarGroup | None: ...
+    def list_calendar_groups(self, mailbox_id: str) -> list[CalendarGroup]: ...
+    def update_calendar_group(self, group: CalendarGroup) -> None: ...
+    def delete_calendar_group(self, mailbox_id: str, group_id: str) -> None: ...
+
+    # -- calendars ---------------------------------------------------------------------------------
+    def add_calendar(self, calendar: Calendar) -> None: ...
+    def get_calendar(self, mailbox_id: str, calendar_id: str) -> Calendar | None: ...
+    def default_calendar(self, mailbox_id: str) -> Calendar | None: ...
+    def list_calendars(self, mailbox_id: str, calendar_group_id: str | None = None) -> list[Calendar]:
+        """In creation order; only that calendar group's when `calendar_group_id` is given."""
+    def update_calendar(self, calendar: Calendar) -> None: ...
+    def delete_calendar(self, mailbox_id: str, calendar_id: str) -> None:
+        """Deletes the calendar with its events and permissions."""
+
+    # -- calendar permissions (sharing) -----------------------------------------------------------
+    def add_calendar_permission(self, permission: CalendarPermission) -> None: ...
+    def list_calendar_permissions(self, calendar_id: str) -> list[CalendarPermission]: ...
+    def get_calendar_permission(self, calendar_id: str, permission_id: str) -> CalendarPermission | None: ...
+    def update_calendar_permission(self, permission: CalendarPermission) -> None: ...
+    def delete_calendar_permission(self, calendar_id: str, permission_id: str) -> None: ...
+
+    # -- mail folders -----------------------------------------------------------------------------
+    def add_mail_folder(self, folder: MailFolder) -> None: ...
+    def get_mail_folder(self, mailbox_id: str, key: str) -> MailFolder | None:
+        """By id or by well-known name (case-insensitive)."""
+    def list_mail_folders(self, mailbox_id: str) -> list[MailFolder]: ...
+
+    # -- events -----------------------------------------------------------------------------------
+    def add_event(self, event: Event) -> None: ...
+    def get_event(self, mailbox_id: str, event_id: str, for_update: bool = False) -> Event | None:
+        """`for_update` takes a row lock (PostgreSQL) so the read-modify-write cannot lose an update."""
+    def find_event_by_transaction_id(self, mailbox_id: str, transaction_id: str) -> Event | None: ...
+    def find_events_by_ical_uid(self, ical_uid: str) -> list[Event]:
+        """Every copy of a meeting, across mailboxes."""
+    def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
+        """Events in those calendars (never ones moved to a mail folder); without $orderby in
+        creation order."""
+    def query_folder_events(self, mail_folder_id: str) -> list[Event]: ...
+    def update_event(self, event: Event, expected_change_key: str | None = None) -> None: ...
+    def delete_event(self, mailbox_id: str, event_id: str) -> None: ...
+
+    # -- messages ---------------------------------------------------------------------------------
+    def add_message(self, message: Message) -> None: ...
+    def get_message(self, mailbox_id: str, message_id: str, for_update: bool = False) -> Message | None: ...
+    def query_messages(self, mailbox_id: str, folder_id: str | None, query: ItemQuery) -> Page[Message]:
+        """Messages of one folder, or of the whole mailbox when `folder_id` is None; without
+        $orderby newest received first."""
+    def update_message(self, message: Message, expected_change_key: str | None = None) -> None: ...
+    def delete_message(self, mailbox_id: str, message_id: str) -> None: ...
+
+
+class Store(Protocol):
+    def unit_of_work(self, write: bool = False) -> AbstractContextManager[UnitOfWork]:
+        """A transaction. `write=True` takes the database's write lock up front on SQLite
+        (BEGIN IMMEDIATE) so concurrent writers queue instead of failing."""
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to the newest revision (Alembic); safe to call from
+        several processes at once."""
+
+    def dispose(self) -> None: ...

@@ -1,0 +1,159 @@
+"""SQLAlchemy table definitions, shared by SQLite and PostgreSQL.
+
+Items (events, messages) keep their whole domain object as JSON in `data`; the columns beside it
+are the ones that lists filter, sort and look up by. Instants are stored as fixed-width UTC strings
+("YYYY-MM-DDTHH:MM:SS.ffffff") so that comparisons sort the same way on both databases.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+ID = String(200)
+TS = String(32)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+mailboxes = Table(
+    "mailboxes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(10), nullable=False),          # user | group
+    Column("address", String(320), nullable=False),
+    Column("address_lower", String(320), nullable=False, unique=True),
+    Column("display_name", String(400), nullable=False),
+    Column("display_name_lower", String(400), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("created", TS, nullable=False),
+    Column("seq", Integer, nullable=False),              # creation order
+)
+
+group_members = Table(
+    "group_members", metadata,
+    Column("group_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+calendar_groups = Table(
+    "calendar_groups", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(400), nullable=False),
+    Column("class_id", String(64), nullable=False),
+    Column("change_key", String(64), nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("seq", Integer, nullable=False),
+)
+
+calendars = Table(
+    "calendars", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("calendar_group_id", ID, ForeignKey("calendar_groups.id", ondelete="CASCADE"), nullable=True),
+    Column("name", String(400), nullable=False),
+    Column("change_key", String(64), nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("color", String(40), nullable=False, default="auto"),
+    Column("hex_color", String(16), nullable=False, default=""),
+    Column("seq", Integer, nullable=False),
+)
+
+calendar_permissions = Table(
+    "calendar_permissions", metadata,
+    Column("id", ID, primary_key=True),
+    Column("calendar_id", ID, ForeignKey("calendars.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("address", String(320), nullable=False),
+    Column("address_lower", String(320), nullable=False),
+    Column("name", String(400), nullable=False, default=""),
+    Column("role", String(64), nullable=False),
+    Column("is_removable", Boolean, nullable=False, default=True),
+    Column("is_inside_organization", Boolean, nullable=False, default=True),
+    UniqueConstraint("calendar_id", "address_lower"),
+)
+
+mail_folders = Table(
+    "mail_folders", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("display_name", String(400), nullable=False),
+    Column("well_known_name", String(40), nullable=True),
+    Column("seq", Integer, nullable=False),
+    UniqueConstraint("mailbox_id", "well_known_name"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
+    Column("calendar_id", ID, ForeignKey("calendars.id", ondelete="CASCADE"), nullable=True),
+    Column("mail_folder_id", ID, ForeignKey("mail_folders.id", ondelete="CASCADE"), nullable=True),
+    Column("ical_uid", String(200), nullable=False, index=True),
+    Column("series_master_id", ID, nullable=True, index=True),
+    Column("transaction_id", String(200), nullable=True),
+    Column("type", String(20), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("subject_lower", Text, nullable=False),
+    Column("start_utc", TS, nullable=False),
+    Column("end_utc", TS, nullable=False),
+    Column("is_all_day", Boolean, nullable=False),
+    Column("is_cancelled", Boolean, nullable=False),
+    Column("is_organizer", Boolean, nullable=False),
+    Column("organizer_address_lower", String(320), nullable=False),
+    Column("organizer_name_lower", String(400), nullable=False),
+    Column("importance", String(20), nullable=False),
+    Column("sensitivity", String(20), nullable=False),
+    Column("show_as", String(30), nullable=False),
+    Column("created", TS, nullable=False),
+    Column("last_modified", TS, nullable=False),
+    Column("change_key", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),              # creation order
+    Column("data", Text, nullable=False),                # the whole Event as JSON
+    Index("ix_events_calendar_start", "calendar_id", "start_utc"),
+    Index("ix_events_calendar_seq", "calendar_id", "seq"),
+    UniqueConstraint("mailbox_id", "transaction_id"),
+)
+
+event_categories = Table(
+    "event_categories", metadata,
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_lower", String(400), primary_key=True),
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("folder_id", ID, ForeignKey("mail_folders.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", ID, nullable=True, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("subject_lower", Text, nullable=False),
+    Column("from_address_lower", String(320), nullable=False),
+    Column("received", TS, nullable=False),
+    Column("sent", TS, nullable=False),
+    Column("is_read", Boolean, nullable=False),
+    Column("is_draft", Boolean, nullable=False),
+    Column("importance", String(20), nullable=False),
+    Column("created", TS, nullable=False),
+    Column("last_modified", TS, nullable=False),
+    Column("change_key", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Index("ix_messages_folder_received", "folder_id", "received"),
+)
