@@ -42,6 +42,7 @@ mailboxes = Table(
     Column("description", Text, nullable=False, default=""),
     Column("created", TS, nullable=False),
     Column("seq", Integer, nullable=False),              # creation order
+    Index("ix_mailboxes_seq", "seq"),
 )
 
 group_members = Table(
@@ -84,6 +85,7 @@ calendar_permissions = Table(
     Column("role", String(64), nullable=False),
     Column("is_removable", Boolean, nullable=False, default=True),
     Column("is_inside_organization", Boolean, nullable=False, default=True),
+    Column("seq", Integer, nullable=False),              # creation order (added by the store)
     UniqueConstraint("calendar_id", "address_lower"),
 )
 
@@ -126,6 +128,8 @@ events = Table(
     Column("data", Text, nullable=False),                # the whole Event as JSON
     Index("ix_events_calendar_start", "calendar_id", "start_utc"),
     Index("ix_events_calendar_seq", "calendar_id", "seq"),
+    Index("ix_events_seq", "seq"),                        # MAX(seq) on insert
+    Index("ix_events_mail_folder", "mail_folder_id"),
     UniqueConstraint("mailbox_id", "transaction_id"),
 )
 
@@ -156,4 +160,5 @@ messages = Table(
     Column("seq", Integer, nullable=False),
     Column("data", Text, nullable=False),
     Index("ix_messages_folder_received", "folder_id", "received"),
+    Index("ix_messages_seq", "seq"),
 )

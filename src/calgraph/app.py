@@ -1,0 +1,32 @@
+"""Composition root: wires the store, the token service and every resource's routes into one app."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from calgraph.http.dispatch import Dispatcher, merge_routes
+from calgraph.http.resources import calendar_permissions, calendars, directory, events, mail
+from calgraph.services.runtime import Runtime
+from calgraph.services.tokens import TokenService
+from calgraph.settings import Settings
+from calgraph.store.interface import Store
+
+METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
+
+ROUTE_TABLES = (
+    directory.ROUTES,
+    calendars.ROUTES,
+    calendar_permissions.ROUTES,
+    events.ROUTES,
+    mail.ROUTES,
+)
+
+
+def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
+    runtime = runtime or Runtime(store)
+    dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
+    app = Starlette(routes=[Route("/{path:path}", dispatcher, methods=METHODS)])
+    app.state.settings = settings
+    app.state.runtime = runtime
+    return app

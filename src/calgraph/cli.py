@@ -1,0 +1,216 @@
+"""The `calgraph` command line: run the server, provision users and groups, mint bearer tokens.
+
+Every command opens the database named by --db (default $CALGRAPH_DB, else sqlite:///calgraph.db) and
+migrates it first, so commands work in any order on an empty database. Commands that create something
+print only its id (or the token) on stdout, for scripts to capture; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from calgraph.core.errors import GraphError
+from calgraph.core.ids import Ids, utc_now
+from calgraph.settings import Settings, default_db_url
+from calgraph.services import directory
+from calgraph.services.tokens import DEFAULT_APP_ROLES, DEFAULT_EXPIRES_IN, DEFAULT_SCOPES, TokenService
+
+if TYPE_CHECKING:
+    from calgraph.store.interface import Store
+
+app = typer.Typer(
+    help="calgraph: a self-hosted calendar server speaking the Microsoft Graph calendar API.",
+    no_args_is_help=True, add_completion=False,
+)
+users_app = typer.Typer(help="Create and list users.", no_args_is_help=True)
+groups_app = typer.Typer(help="Create and list Microsoft 365 groups.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(groups_app, name="groups")
+
+Db = Annotated[Optional[str], typer.Option(
+    "--db", metavar="URL", show_default=False,
+    help="sqlite:///path or postgresql://… (default: $CALGRAPH_DB, else sqlite:///calgraph.db).",
+)]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _open_store(url: str) -> "Store":
+    from calgraph.store import open_store
+
+    return open_store(url)
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator["Store"]:
+    """The migrated store for --db; GraphErrors raised inside become a message and exit 1."""
+    url = db or default_db_url()
+    try:
+        store = _open_store(url)
+        store.migrate()
+    except Exception as e:  # a bad URL, an unreachable server, ...
+        _fail(f"cannot open the database {url}: {e}")
+    try:
+        yield store
+    except GraphError as e:
+        _fail(e.message)
+    finally:
+        store.dispose()
+
+
+# -- serve ----------------------------------------------------------------------------------------
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    db: Db = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed demo users, groups and events (idempotent).")] = False,
+) -> None:
+    """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
+    import uvicorn
+
+    from calgraph.app import create_app
+
+    settings = Settings(db_url=db or default_db_url(), host=host, port=port)
+    with _store(settings.db_url) as store:
+        token = None
+        if demo:
+            from calgraph.services.demo import seed_demo
+
+            address = seed_demo(store)
+            with store.unit_of_work() as uow:
+                user = uow.get_mailbox(address)
+            if user is None:
+                _fail(f"the demo user {address} was not created")
+            token = TokenService(store).issue_delegated(user, [])
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        base = f"http://{shown}:{port}/v1.0"
+        typer.echo(f"calgraph serving {base}  (database {settings.db_url})")
+        if token:
+            typer.echo(f"\nBearer token for {address} (valid 24 h):\n{token}\n")
+            typer.echo(f'Try:\n  curl -H "Authorization: Bearer {token}" {base}/me/events\n')
+        else:
+            typer.echo(
+                "\nNo token shown: create a user and a token with\n"
+                "  calgraph users add alice@example.com --name 'Alice'\n"
+                "  calgraph token alice@example.com\n"
+                f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
+                "(or start with --demo for ready-made users and a token)\n"
+            )
+        uvicorn.run(create_app(settings, store), host=host, port=port)
+
+
+# -- users and groups -----------------------------------------------------------------------------
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The user's address (also its userPrincipalName).")],
+    name: Annotated[Optional[str], typer.Option(help="Display name (default: the address' local part).")] = None,
+    db: Db = None,
+) -> None:
+    """Create a user with a default calendar and mail folders; prints the new user's id."""
+    with _store(db) as store, store.unit_of_work(write=True) as uow:
+        user = directory.add_user(uow, Ids(), utc_now, email, name)
+    typer.echo(user.id)
+
+
+@users_app.command("list")
+def users_list(db: Db = None) -> None:
+    """List users: id, address, display name."""
+    with _store(db) as store, store.unit_of_work() as uow:
+        users = directory.list_users(uow)
+    _table("Users", ["id", "address", "name"], [[u.id, u.address, u.display_name] for u in users])
+
+
+@groups_app.command("add")
+def groups_add(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The group's address.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    member: Annotated[Optional[list[str]], typer.Option(
+        "--member", metavar="EMAIL", help="Address of an existing user to add (repeatable).")] = None,
+    db: Db = None,
+) -> None:
+    """Create a group with its calendar and members; prints the new group's id."""
+    with _store(db) as store, store.unit_of_work(write=True) as uow:
+        group = directory.add_group(uow, Ids(), utc_now, email, name, member or [])
+    typer.echo(group.id)
+
+
+@groups_app.command("list")
+def groups_list(db: Db = None) -> None:
+    """List groups: id, address, display name, members."""
+    with _store(db) as store, store.unit_of_work() as uow:
+        rows = [[g.id, g.address, g.display_name, ", ".join(m.address for m in uow.list_group_members(g.id))]
+                for g in directory.list_groups(uow)]
+    _table("Groups", ["id", "address", "name", "members"], rows)
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:  # piped: don't squeeze ids into 80 columns
+        console = Console(width=240)
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, no_wrap=column != "members")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+# -- tokens ---------------------------------------------------------------------------------------
+
+@app.command()
+def token(
+    email: Annotated[Optional[str], typer.Argument(metavar="[EMAIL]", help="The user a delegated token is for.")] = None,
+    app_only: Annotated[bool, typer.Option("--app", help="Issue an application (app-only) token.")] = False,
+    scope: Annotated[Optional[list[str]], typer.Option(
+        "--scope", metavar="SCOPE",
+        help=f"Delegated scope (repeatable). Default: {' '.join(DEFAULT_SCOPES)}.")] = None,
+    role: Annotated[Optional[list[str]], typer.Option(
+        "--role", metavar="ROLE",
+        help=f"Application role, with --app (repeatable). Default: {' '.join(DEFAULT_APP_ROLES)}.")] = None,
+    expires_in: Annotated[int, typer.Option(
+        "--expires-in", metavar="SECONDS", help="Lifetime of the token.")] = DEFAULT_EXPIRES_IN,
+    db: Db = None,
+) -> None:
+    """Print a bearer token: delegated for EMAIL (scp), or with --app an application token (roles)."""
+    if app_only and (email or scope):
+        _fail("--app issues an application token: give no EMAIL and no --scope (use --role).")
+    if not app_only and not email:
+        _fail("give the EMAIL of a user, or --app for an application token.")
+    if not app_only and role:
+        _fail("--role is for application tokens (--app); delegated tokens take --scope.")
+    if expires_in <= 0:
+        _fail("--expires-in must be a positive number of seconds.")
+    with _store(db) as store:
+        tokens = TokenService(store)
+        if app_only:
+            value = tokens.issue_app(role or [], expires_in)
+        else:
+            assert email is not None
+            with store.unit_of_work() as uow:
+                user = uow.get_mailbox(email.strip())
+            if user is None or user.kind != "user":
+                what = "a group, not a user" if user else "not a known user"
+                _fail(f"'{email}' is {what} (create it with: calgraph users add {email}).")
+            value = tokens.issue_delegated(user, scope or [], expires_in)
+    typer.echo(value)
+
+
+def main() -> None:
+    app(prog_name="calgraph")
+
+
+if __name__ == "__main__":
+    main()

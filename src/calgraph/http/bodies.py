@@ -1,0 +1,255 @@
+"""Request bodies -> domain values. Property names match case-insensitively, `@odata.*`
+annotations and unknown or read-only properties are ignored, enum values are matched
+case-insensitively, and type errors become Graph's 400 RequestBodyRead."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from calgraph.core import body as bodies
+from calgraph.core import datetimes
+from calgraph.core.errors import RequestBodyRead
+from calgraph.core.model import Attendee, EmailAddress, ItemBody, When
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "showAs": ("unknown", "free", "tentative", "busy", "oof", "workingElsewhere"),
+    "sensitivity": ("normal", "personal", "private", "confidential"),
+    "importance": ("low", "normal", "high"),
+    "attendeeType": ("required", "optional", "resource"),
+    "onlineMeetingProvider": ("unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness"),
+    "calendarColor": ("auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow",
+                      "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"),
+    "calendarRoleType": ("none", "freeBusyRead", "limitedRead", "read", "write",
+                         "delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess", "custom"),
+    "locationType": ("default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates",
+                     "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress"),
+}
+
+
+def enum_value(kind: str, value: str) -> str:
+    for member in ENUMS[kind]:
+        if member.lower() == str(value).lower():
+            return member
+    raise ValueError(f"Cannot convert the literal '{value}' to the expected type 'microsoft.graph.{kind}'.")
+
+
+def enum_field(kind: str, *fields: str) -> Any:
+    def check(cls: Any, value: str | None) -> str | None:
+        return value if value is None else enum_value(kind, value)
+    return field_validator(*fields)(check)
+
+
+class GraphInput(BaseModel):
+    """Base of every request body: camelCase names matched case-insensitively."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="ignore", frozen=True)
+    @model_validator(mode="before")
+    @classmethod
+    def _match_names(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        aliases = {(f.alias or name).lower(): f.alias or name for name, f in cls.model_fields.items()}
+        return {aliases.get(str(k).lower(), k): v for k, v in data.items() if not str(k).startswith("@")}
+
+
+class EmailAddressInput(GraphInput):
+    address: str | None = None
+    name: str | None = None
+
+
+class RecipientInput(GraphInput):
+    email_address: EmailAddressInput | None = None
+
+    def to_domain(self) -> EmailAddress:
+        email = self.email_address or EmailAddressInput()
+        if not email.address or "@" not in email.address:
+            raise RequestBodyRead(f"The recipient address '{email.address or ''}' is not valid.")
+        return EmailAddress(email.address, email.name or "")
+
+
+class AttendeeInput(RecipientInput):
+    type: str | None = None
+
+    check_type = enum_field("attendeeType", "type")
+
+    def to_domain(self) -> Attendee:  # type: ignore[override]
+        return Attendee(super().to_domain(), self.type or "required")
+
+
+class DateTimeTimeZoneInput(GraphInput):
+    date_time: str
+    time_zone: str | None = None
+
+    def to_domain(self) -> When:
+        return datetimes.parse_when(self.date_time, self.time_zone)
+
+
+class ItemBodyInput(GraphInput):
+    content_type: str | None = None
+    content: str | None = None
+
+    def to_domain(self) -> ItemBody:
+        kind = bodies.normalise_content_type(self.content_type) if self.content_type else "text"
+        return ItemBody(kind, self.content or "")
+
+
+class PhysicalAddressInput(GraphInput):
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country_or_region: str | None = None
+    postal_code: str | None = None
+
+
+class CoordinatesInput(GraphInput):
+    latitude: float | None = None
+    longitude: float | None = None
+    altitude: float | None = None
+    accuracy: float | None = None
+    altitude_accuracy: float | None = None
+
+
+class LocationInput(GraphInput):
+    display_name: str | None = None
+    location_email_address: str | None = None
+    location_uri: str | None = None
+    location_type: str | None = None
+    unique_id: str | None = None
+    unique_id_type: str | None = None
+    address: PhysicalAddressInput | None = None
+    coordinates: CoordinatesInput | None = None
+
+    check_location_type = enum_field("locationType", "location_type")
+
+    def to_domain(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class RecurrencePatternInput(GraphInput):
+    type: str
+    interval: int = 1
+    days_of_week: list[str] | None = None
+    first_day_of_week: str | None = None
+    index: str | None = None
+    day_of_month: int | None = None
+    month: int | None = None
+
+
+class RecurrenceRangeInput(GraphInput):
+    type: str
+    start_date: str | None = None
+    end_date: str | None = None
+    number_of_occurrences: int | None = None
+    recurrence_time_zone: str | None = None
+
+
+class RecurrenceInput(GraphInput):
+    pattern: RecurrencePatternInput
+    range: RecurrenceRangeInput
+
+    def to_domain(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class EventInput(GraphInput):
+    subject: str | None = None
+    body: ItemBodyInput | None = None
+    start: DateTimeTimeZoneInput | None = None
+    end: DateTimeTimeZoneInput | None = None
+    is_all_day: bool | None = None
+    location: LocationInput | None = None
+    locations: list[LocationInput] | None = None
+    attendees: list[AttendeeInput] | None = None
+    response_requested: bool | None = None
+    allow_new_time_proposals: bool | None = None
+    show_as: str | None = None
+    sensitivity: str | None = None
+    importance: str | None = None
+    hide_attendees: bool | None = None
+    reminder_minutes_before_start: int | None = None
+    is_reminder_on: bool | None = None
+    categories: list[str] | None = None
+    recurrence: RecurrenceInput | None = None
+    is_online_meeting: bool | None = None
+    online_meeting_provider: str | None = None
+    transaction_id: str | None = None
+
+    check_show_as = enum_field("showAs", "show_as")
+    check_sensitivity = enum_field("sensitivity", "sensitivity")
+    check_importance = enum_field("importance", "importance")
+    check_online_meeting_provider = enum_field("onlineMeetingProvider", "online_meeting_provider")
+
+    NULLABLE: ClassVar[set[str]] = {"location", "locations", "recurrence", "body", "categories", "attendees"}
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the client sent, as Event field values."""
+        out: dict[str, Any] = {}
+        for name in self.model_fields_set:
+            value = getattr(self, name)
+            if value is None and name not in self.NULLABLE:
+                continue  # null for a non-nullable property leaves it as it is
+            out[name] = _domain(value)
+        return out
+
+
+def _domain(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_domain(v) for v in value)
+    if hasattr(value, "to_domain"):
+        return value.to_domain()
+    return value
+
+
+class CalendarInput(GraphInput):
+    name: str | None = None
+    color: str | None = None
+    hex_color: str | None = None
+
+    check_color = enum_field("calendarColor", "color")
+
+
+class CalendarGroupInput(GraphInput):
+    name: str | None = None
+
+
+class CalendarPermissionInput(GraphInput):
+    email_address: EmailAddressInput | None = None
+    role: str | None = None
+    is_inside_organization: bool | None = None
+    is_removable: bool | None = None
+
+    check_role = enum_field("calendarRoleType", "role")
+
+
+class MessageInput(GraphInput):
+    subject: str | None = None
+    body: ItemBodyInput | None = None
+    to_recipients: list[RecipientInput] | None = None
+    cc_recipients: list[RecipientInput] | None = None
+    importance: str | None = None
+    is_read: bool | None = None
+
+    check_importance = enum_field("importance", "importance")
+
+
+M = TypeVar("M", bound=GraphInput)
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RequestBodyRead(_message(error)) from None
+
+
+def _message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = "/".join(str(p) for p in first.get("loc", ()) if not isinstance(p, int))
+    text = str(first.get("msg", "invalid value"))
+    text = text.removeprefix("Value error, ")
+    if text.startswith("Cannot convert"):
+        return text
+    return f"Invalid value for property '{where}': {text}."

@@ -1,0 +1,40 @@
+"""Rendering a page of items as a Graph collection: value, @odata.count, absolute @odata.nextLink."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, TypeVar
+
+from calgraph.core.model import Mailbox
+from calgraph.core.query import ItemQuery, Page
+from calgraph.http import odata, render
+from calgraph.http.context import RequestContext
+from calgraph.http.reply import Reply
+
+T = TypeVar("T")
+
+
+def owner_segment(mailbox: Mailbox) -> str:
+    return f"{mailbox.kind}s('{mailbox.id}')"
+
+
+def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
+               to_json: Callable[[T], dict[str, Any]]) -> Reply:
+    body: dict[str, Any] = {"@odata.context": context}
+    if page.total is not None:
+        body["@odata.count"] = page.total
+    body["value"] = [render.select(to_json(item), options.select) for item in page.items]
+    if page.has_more:
+        query = options.query
+        body["@odata.nextLink"] = odata.next_link(
+            ctx.base_url, ctx.raw_path, ctx.options, query.skip + len(page.items))
+    return Reply(200, body)
+
+
+def entity(item: dict[str, Any], context: str, fields: Iterable[str] | None = None, status: int = 200) -> Reply:
+    return Reply(status, {"@odata.context": context, **render.select(item, fields)})
+
+
+def in_memory_page(items: list[T], query: ItemQuery) -> Page[T]:
+    """Pages a short list (calendars, groups, folders) the way the store pages items."""
+    window = items[query.skip:query.skip + query.top]
+    return Page(window, len(items) if query.count else None, len(items) > query.skip + query.top)

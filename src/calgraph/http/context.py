@@ -1,0 +1,59 @@
+"""Everything a resource handler gets about one request, already parsed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from calgraph.core.errors import BadRequest, EmptyPayload
+from calgraph.core.permissions import Principal
+from calgraph.http.odata import Preferences
+from calgraph.http.routing import Address
+from calgraph.services.runtime import Runtime
+
+
+@dataclass
+class RequestContext:
+    method: str
+    address: Address
+    principal: Principal
+    options: dict[str, str]          # decoded query options, names lower-cased
+    prefs: Preferences
+    headers: Mapping[str, str]
+    raw_body: bytes
+    base_url: str                    # scheme://host[:port], for absolute links
+    raw_path: str                    # as received, still percent-encoded
+    runtime: Runtime
+
+    def json(self) -> dict[str, Any]:
+        """The body as a JSON object; empty or unreadable bodies are Graph's 400s."""
+        if not self.raw_body.strip():
+            raise EmptyPayload()
+        try:
+            value = json.loads(self.raw_body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest(
+                "Unable to read JSON request payload. Please ensure Content-Type header is set "
+                "and payload is of valid JSON format."
+            ) from None
+        if not isinstance(value, dict):
+            raise BadRequest("Unable to read JSON request payload: a JSON object is expected.")
+        return value
+
+    def json_or_empty(self) -> dict[str, Any]:
+        return self.json() if self.raw_body.strip() else {}
+
+    @property
+    def if_match(self) -> str | None:
+        value = self.headers.get("if-match")
+        if not value or value.strip() == "*":
+            return None
+        value = value.strip()
+        if value.startswith("W/"):
+            value = value[2:]
+        return value.strip('"')
+
+    @property
+    def service_root(self) -> str:
+        return f"{self.base_url}/{self.address.version}"

@@ -1,0 +1,109 @@
+"""The one ASGI endpoint: route, authenticate, run the resource handler, render JSON or an error."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Callable, Iterable, Mapping
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from calgraph.core import timezones
+from calgraph.core.errors import MethodNotAllowed, UnknownRoute
+from calgraph.http import odata, routing
+from calgraph.http.auth import authenticate
+from calgraph.http.context import RequestContext
+from calgraph.http.errors import error_reply
+from calgraph.http.reply import Reply
+from calgraph.services.runtime import Runtime
+from calgraph.services.tokens import TokenService
+
+Handler = Callable[[RequestContext], Reply]
+RouteTable = Mapping[tuple[str, str], Handler]
+
+JSON = "application/json"
+
+
+def merge_routes(tables: Iterable[RouteTable]) -> dict[tuple[str, str], Handler]:
+    merged: dict[tuple[str, str], Handler] = {}
+    for table in tables:
+        for key, handler in table.items():
+            assert key not in merged, f"route {key} registered twice"
+            merged[key] = handler
+    return merged
+
+
+class Dispatcher:
+    def __init__(self, runtime: Runtime, tokens: TokenService, routes: RouteTable) -> None:
+        self.runtime = runtime
+        self.tokens = tokens
+        self.routes = routes
+        self.kinds = {kind for kind, _ in routes}
+
+    async def __call__(self, request: Request) -> Response:
+        request_id = str(uuid.uuid4())
+        client_request_id = request.headers.get("client-request-id") or request_id
+        prefs = None
+        try:
+            raw_path = _raw_path(request)
+            body = await request.body()
+            ctx = await run_in_threadpool(self._context, request, raw_path, body)
+            prefs = ctx.prefs
+            reply = await run_in_threadpool(self._handler(ctx), ctx)
+        except Exception as error:  # every failure becomes Graph's envelope, never a traceback
+            reply = error_reply(error, request_id, client_request_id)
+        return self._render(reply, request_id, client_request_id, prefs)
+
+    def _context(self, request: Request, raw_path: str, body: bytes) -> RequestContext:
+        principal = authenticate(request.headers, self.tokens)
+        address = routing.parse(raw_path)
+        options = odata.parse_query_string(request.scope.get("query_string", b""))
+        prefs = odata.parse_prefer(request.headers.getlist("prefer"))
+        if prefs.timezone is not None:
+            timezones.resolve(prefs.timezone)
+        return RequestContext(
+            method=request.method.upper(),
+            address=address,
+            principal=principal,
+            options=options,
+            prefs=prefs,
+            headers=request.headers,
+            raw_body=body,
+            base_url=str(request.base_url).rstrip("/"),
+            raw_path=raw_path,
+            runtime=self.runtime,
+        )
+
+    def _handler(self, ctx: RequestContext) -> Handler:
+        handler = self.routes.get((ctx.address.kind, ctx.method))
+        if handler is not None:
+            return handler
+        if ctx.address.kind in self.kinds:
+            raise MethodNotAllowed()
+        raise UnknownRoute()
+
+    def _render(self, reply: Reply, request_id: str, client_request_id: str,
+                prefs: odata.Preferences | None) -> Response:
+        headers = {
+            "request-id": request_id,
+            "client-request-id": client_request_id,
+            "Cache-Control": "private",
+            **reply.headers,
+        }
+        if prefs is not None and reply.status < 300:
+            applied = odata.applied_header(prefs)
+            if applied:
+                headers["Preference-Applied"] = applied
+        if reply.body is None:
+            return Response(status_code=reply.status, headers=headers)
+        content = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
+        return Response(content, status_code=reply.status, headers=headers, media_type=JSON)
+
+
+def _raw_path(request: Request) -> str:
+    raw = request.scope.get("raw_path")
+    if raw:
+        return raw.decode("latin-1").split("?", 1)[0]
+    return request.scope["path"]

@@ -1,0 +1,211 @@
+"""Domain objects -> Graph JSON: camelCase, @odata annotations, Prefer time zone and body type,
+dateTimes with 7 fractional digits, DateTimeOffsets in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from calgraph.core import body as bodies
+from calgraph.core import timezones
+from calgraph.core.datetimes import format_instant, format_instant_seconds, format_local
+from calgraph.core.model import (
+    Attendee,
+    EmailAddress,
+    Event,
+    ItemBody,
+    Message,
+    ResponseStatus,
+    TimeSlot,
+    When,
+)
+
+EVENT_FIELDS = frozenset({
+    "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "transactionId",
+    "originalStartTimeZone", "originalEndTimeZone", "iCalUId", "reminderMinutesBeforeStart",
+    "isReminderOn", "hasAttachments", "subject", "bodyPreview", "importance", "sensitivity", "isAllDay",
+    "isCancelled", "isOrganizer", "responseRequested", "seriesMasterId", "showAs", "type", "webLink",
+    "onlineMeetingUrl", "isOnlineMeeting", "onlineMeetingProvider", "allowNewTimeProposals", "isDraft",
+    "hideAttendees", "recurrence", "onlineMeeting", "responseStatus", "body", "start", "end", "location",
+    "locations", "attendees", "organizer", "originalStart", "uid", "occurrenceId",
+})
+WEB_LINK = "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item"
+
+
+@dataclass(frozen=True)
+class View:
+    """How this request wants items rendered."""
+
+    version: str = "v1.0"
+    timezone: str | None = None          # Prefer: outlook.timezone
+    body_type: str | None = None         # Prefer: outlook.body-content-type
+    include_body: bool = True            # False under Calendars.ReadBasic
+
+    @property
+    def beta(self) -> bool:
+        return self.version == "beta"
+
+
+def etag(change_key: str) -> str:
+    return f'W/"{change_key}"'
+
+
+def email(address: EmailAddress) -> dict[str, Any]:
+    return {"emailAddress": {"name": address.name, "address": address.address}}
+
+
+def response_status(status: ResponseStatus) -> dict[str, Any]:
+    return {"response": status.response, "time": format_instant(status.time)}
+
+
+def date_time_time_zone(when: When, view: View, all_day: bool = False) -> dict[str, Any]:
+    zone = view.timezone or "UTC"
+    if all_day:
+        local = when.local.replace(hour=0, minute=0, second=0, microsecond=0)
+    else:
+        local = timezones.from_utc(timezones.to_utc(when), zone).local
+    return {"dateTime": format_local(local), "timeZone": zone}
+
+
+def time_slot(slot: TimeSlot, view: View) -> dict[str, Any]:
+    return {"start": date_time_time_zone(slot.start, view), "end": date_time_time_zone(slot.end, view)}
+
+
+def item_body(body: ItemBody, view: View) -> dict[str, Any]:
+    if view.body_type == "text" and body.content_type == "html":
+        return {"contentType": "text", "content": bodies.to_text(body.content)}
+    return {"contentType": body.content_type, "content": body.content}
+
+
+def attendee(item: Attendee, view: View) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": item.type, "status": response_status(item.status), **email(item.email)}
+    if item.proposed_new_time is not None:
+        out["proposedNewTime"] = time_slot(item.proposed_new_time, view)
+    return out
+
+
+def event(ev: Event, view: View) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "@odata.etag": etag(ev.change_key),
+        "id": ev.id,
+        "createdDateTime": format_instant(ev.created),
+        "lastModifiedDateTime": format_instant(ev.last_modified),
+        "changeKey": ev.change_key,
+        "categories": list(ev.categories),
+        "transactionId": ev.transaction_id,
+        "originalStartTimeZone": ev.original_start_time_zone,
+        "originalEndTimeZone": ev.original_end_time_zone,
+        "iCalUId": ev.ical_uid,
+        "reminderMinutesBeforeStart": ev.reminder_minutes_before_start,
+        "isReminderOn": ev.is_reminder_on,
+        "hasAttachments": ev.has_attachments,
+        "subject": ev.subject,
+        "bodyPreview": bodies.preview(ev.body.content, ev.body.content_type),
+        "importance": ev.importance,
+        "sensitivity": ev.sensitivity,
+        "isAllDay": ev.is_all_day,
+        "isCancelled": ev.is_cancelled,
+        "isOrganizer": ev.is_organizer,
+        "responseRequested": ev.response_requested,
+        "seriesMasterId": ev.series_master_id,
+        "showAs": ev.show_as,
+        "type": ev.type,
+        "webLink": WEB_LINK.format(quote(ev.id, safe="")),
+        "onlineMeetingUrl": None,
+        "isOnlineMeeting": ev.is_online_meeting,
+        "onlineMeetingProvider": ev.online_meeting_provider,
+        "allowNewTimeProposals": ev.allow_new_time_proposals,
+        "isDraft": ev.is_draft,
+        "hideAttendees": ev.hide_attendees,
+        "recurrence": ev.recurrence,
+        "onlineMeeting": ev.online_meeting,
+        "responseStatus": response_status(ev.response_status),
+        "body": item_body(ev.body, view),
+        "start": date_time_time_zone(ev.start, view, ev.is_all_day),
+        "end": date_time_time_zone(ev.end, view, ev.is_all_day),
+        "location": ev.location,
+        "locations": list(ev.locations),
+        "attendees": [attendee(a, view) for a in ev.attendees],
+        "organizer": email(ev.organizer),
+    }
+    if ev.original_start is not None:
+        out["originalStart"] = format_instant(ev.original_start)
+    if view.beta:
+        out["uid"] = ev.ical_uid
+        out["occurrenceId"] = None
+    if not view.include_body:
+        del out["body"], out["bodyPreview"]
+    return out
+
+
+MESSAGE_TYPES = {
+    "message": "#microsoft.graph.message",
+    "eventMessage": "#microsoft.graph.eventMessage",
+    "eventMessageRequest": "#microsoft.graph.eventMessageRequest",
+    "eventMessageResponse": "#microsoft.graph.eventMessageResponse",
+}
+_MEETING_TIMES = ("startDateTime", "endDateTime", "previousStartDateTime", "previousEndDateTime")
+
+
+def message(msg: Message, view: View) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "@odata.type": MESSAGE_TYPES[msg.kind],
+        "@odata.etag": etag(msg.change_key),
+        "id": msg.id,
+        "createdDateTime": format_instant_seconds(msg.created),
+        "lastModifiedDateTime": format_instant_seconds(msg.last_modified),
+        "changeKey": msg.change_key,
+        "categories": [],
+        "receivedDateTime": format_instant_seconds(msg.received) if msg.received else None,
+        "sentDateTime": format_instant_seconds(msg.sent) if msg.sent else None,
+        "hasAttachments": False,
+        "internetMessageId": msg.internet_message_id,
+        "subject": msg.subject,
+        "bodyPreview": bodies.preview(msg.body.content, msg.body.content_type),
+        "importance": msg.importance,
+        "parentFolderId": msg.folder_id,
+        "conversationId": msg.conversation_id,
+        "isDeliveryReceiptRequested": False,
+        "isReadReceiptRequested": False,
+        "isRead": msg.is_read,
+        "isDraft": msg.is_draft,
+        "webLink": WEB_LINK.format(quote(msg.id, safe="")).replace("calendar/item", "mail/item"),
+        "inferenceClassification": "focused",
+        "body": item_body(msg.body, view),
+        "sender": email(msg.sender) if msg.sender else None,
+        "from": email(msg.sender) if msg.sender else None,
+        "toRecipients": [email(r) for r in msg.to_recipients],
+        "ccRecipients": [email(r) for r in msg.cc_recipients],
+        "bccRecipients": [],
+        "replyTo": [],
+        "flag": {"flagStatus": "notFlagged"},
+    }
+    for key, value in msg.meeting.items():
+        out[key] = _meeting_value(key, value, view)
+    return out
+
+
+def _meeting_value(key: str, value: Any, view: View) -> Any:
+    if key in _MEETING_TIMES and isinstance(value, When):
+        return date_time_time_zone(value, view)
+    if key == "proposedNewTime" and isinstance(value, TimeSlot):
+        return time_slot(value, view)
+    return value
+
+
+def select(item: dict[str, Any], fields: Iterable[str] | None) -> dict[str, Any]:
+    """Keep only the $select-ed properties (plus id and annotations)."""
+    if fields is None:
+        return item
+    wanted = {f.lower() for f in fields} | {"id"}
+    return {k: v for k, v in item.items() if k.startswith("@") or k.lower() in wanted}
+
+
+def context_url(service_root: str, owner_segment: str, path: str, fields: Iterable[str] | None = None,
+                entity: bool = False) -> str:
+    """`{root}/$metadata#users('id')/events(subject,start)/$entity`."""
+    selection = f"({','.join(fields)})" if fields else ""
+    tail = "/$entity" if entity else ""
+    prefix = f"{owner_segment}/" if owner_segment else ""
+    return f"{service_root}/$metadata#{prefix}{path}{selection}{tail}"

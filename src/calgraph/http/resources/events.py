@@ -1,0 +1,76 @@
+"""/events, /calendar/events, /calendars/{id}/events, /calendarGroups/{id}/calendars/{id}/events
+(and the /users/{…}, /groups/{id} and beta calendargroup twins): list, get, create, update, delete."""
+
+from __future__ import annotations
+
+from calgraph.http import odata, render
+from calgraph.http.bodies import EventInput, parse
+from calgraph.http.collections import collection, entity, owner_segment
+from calgraph.http.context import RequestContext
+from calgraph.http.reply import Reply, no_content
+from calgraph.http.routing import Address
+from calgraph.services import events as service
+from calgraph.store.interface import EVENT_PROPERTIES
+
+SELECTABLE = render.EVENT_FIELDS
+
+
+def scope(address: Address) -> service.Scope:
+    assert address.owner is not None
+    return service.Scope(address.owner.kind, address.owner.key, address.calendar_group, address.calendar)
+
+
+def view(ctx: RequestContext, include_body: bool = True) -> render.View:
+    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_type, include_body)
+
+
+def list_events(ctx: RequestContext) -> Reply:
+    options = odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE)
+    result = service.list_events(ctx.runtime, ctx.principal, scope(ctx.address), options.query)
+    context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", options.select)
+    shown = view(ctx, result.include_body)
+    return collection(ctx, result.page, options, context, lambda ev: render.event(ev, shown))
+
+
+def get_event(ctx: RequestContext) -> Reply:
+    fields = odata.parse_select_only(ctx.options, SELECTABLE)
+    result = service.get_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx))
+    return _entity(ctx, result, fields)
+
+
+def create_event(ctx: RequestContext) -> Reply:
+    changes = parse(EventInput, ctx.json()).changes()
+    result = service.create_event(ctx.runtime, ctx.principal, scope(ctx.address), changes, ctx.base_url)
+    return _entity(ctx, result, None, status=201)
+
+
+def update_event(ctx: RequestContext) -> Reply:
+    changes = parse(EventInput, ctx.json()).changes()
+    result = service.update_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx), changes,
+                                  ctx.if_match, ctx.base_url)
+    return _entity(ctx, result, None)
+
+
+def delete_event(ctx: RequestContext) -> Reply:
+    service.delete_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx), ctx.if_match)
+    return no_content()
+
+
+def _event_id(ctx: RequestContext) -> str:
+    assert ctx.address.event is not None
+    return ctx.address.event
+
+
+def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ...] | None,
+            status: int = 200) -> Reply:
+    context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
+    return entity(render.event(result.event, view(ctx, result.include_body)), context, fields, status)
+
+
+ROUTES = {
+    ("events", "GET"): list_events,
+    ("events", "POST"): create_event,
+    ("event", "GET"): get_event,
+    ("event", "PATCH"): update_event,
+    ("event", "DELETE"): delete_event,
+}

@@ -1,0 +1,132 @@
+"""/mailFolders, /mailFolders/{id | well-known name}/messages, /messages, /messages/{id}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calgraph.core import body as bodies
+from calgraph.core.model import ItemBody
+from calgraph.http import odata, render
+from calgraph.http.bodies import MessageInput, parse
+from calgraph.http.collections import collection, entity, in_memory_page, owner_segment
+from calgraph.http.context import RequestContext
+from calgraph.http.reply import Reply, no_content
+from calgraph.services import mail
+from calgraph.store.interface import MESSAGE_PROPERTIES
+
+FOLDER_FIELDS = frozenset({
+    "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden",
+})
+MESSAGE_FIELDS = frozenset({
+    "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "receivedDateTime",
+    "sentDateTime", "hasAttachments", "internetMessageId", "subject", "bodyPreview", "importance",
+    "parentFolderId", "conversationId", "isDeliveryReceiptRequested", "isReadReceiptRequested", "isRead",
+    "isDraft", "webLink", "inferenceClassification", "body", "sender", "from", "toRecipients",
+    "ccRecipients", "bccRecipients", "replyTo", "flag", "meetingMessageType", "startDateTime", "endDateTime",
+    "location", "isAllDay", "isOutOfDate", "isDelegated", "recurrence", "type", "responseType",
+    "proposedNewTime", "allowNewTimeProposals", "meetingRequestType", "previousStartDateTime",
+    "previousEndDateTime", "previousLocation", "responseRequested",
+})
+
+
+def folder_json(info: mail.FolderInfo) -> dict[str, Any]:
+    return {
+        "id": info.folder.id,
+        "displayName": info.folder.display_name,
+        "parentFolderId": info.folder.mailbox_id,
+        "childFolderCount": 0,
+        "unreadItemCount": info.unread,
+        "totalItemCount": info.total,
+        "isHidden": False,
+    }
+
+
+def _owner(ctx: RequestContext) -> tuple[Any, ...]:
+    assert ctx.address.owner is not None
+    return ctx.runtime, ctx.principal, ctx.address.owner.kind, ctx.address.owner.key
+
+
+def _view(ctx: RequestContext) -> render.View:
+    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_type)
+
+
+def list_folders(ctx: RequestContext) -> Reply:
+    options = odata.parse_list_options(ctx.options, {}, FOLDER_FIELDS)
+    result = mail.list_folders(*_owner(ctx))
+    context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "mailFolders", options.select)
+    return collection(ctx, in_memory_page(result.folders, options.query), options, context, folder_json)
+
+
+def get_folder(ctx: RequestContext) -> Reply:
+    fields = odata.parse_select_only(ctx.options, FOLDER_FIELDS)
+    assert ctx.address.mail_folder is not None
+    mailbox, info = mail.get_folder(*_owner(ctx), ctx.address.mail_folder)
+    context = render.context_url(ctx.service_root, owner_segment(mailbox), "mailFolders", fields, entity=True)
+    return entity(folder_json(info), context, fields)
+
+
+def list_messages(ctx: RequestContext) -> Reply:
+    options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS)
+    result = mail.list_messages(*_owner(ctx), ctx.address.mail_folder, options.query)
+    path = f"mailFolders('{ctx.address.mail_folder}')/messages" if ctx.address.mail_folder else "messages"
+    context = render.context_url(ctx.service_root, owner_segment(result.mailbox), path, options.select)
+    view = _view(ctx)
+    return collection(ctx, result.page, options, context, lambda m: render.message(m, view))
+
+
+def get_message(ctx: RequestContext) -> Reply:
+    fields = odata.parse_select_only(ctx.options, MESSAGE_FIELDS)
+    assert ctx.address.message is not None
+    result = mail.get_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message)
+    return _entity(ctx, result, fields)
+
+
+def create_message(ctx: RequestContext) -> Reply:
+    values = _values(parse(MessageInput, ctx.json()))
+    result = mail.create_message(*_owner(ctx), ctx.address.mail_folder, values)
+    return _entity(ctx, result, None, status=201)
+
+
+def update_message(ctx: RequestContext) -> Reply:
+    values = _values(parse(MessageInput, ctx.json()))
+    assert ctx.address.message is not None
+    result = mail.update_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message, values)
+    return _entity(ctx, result, None)
+
+
+def delete_message(ctx: RequestContext) -> Reply:
+    assert ctx.address.message is not None
+    mail.delete_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message)
+    return no_content()
+
+
+def _values(inp: MessageInput) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in inp.model_fields_set:
+        value = getattr(inp, name)
+        if value is None:
+            continue
+        if name == "body":
+            kind = bodies.normalise_content_type(value.content_type) if value.content_type else "text"
+            value = ItemBody("html", bodies.to_html(value.content or "", kind))
+        elif name in ("to_recipients", "cc_recipients"):
+            value = tuple(r.to_domain() for r in value)
+        values[name] = value
+    return values
+
+
+def _entity(ctx: RequestContext, result: mail.OneMessage, fields: tuple[str, ...] | None,
+            status: int = 200) -> Reply:
+    context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "messages", fields, entity=True)
+    return entity(render.message(result.message, _view(ctx)), context, fields, status)
+
+
+ROUTES = {
+    ("mailFolders", "GET"): list_folders,
+    ("mailFolder", "GET"): get_folder,
+    ("messages", "GET"): list_messages,
+    ("messages", "POST"): create_message,
+    ("message", "GET"): get_message,
+    ("message", "PATCH"): update_message,
+    ("message", "DELETE"): delete_message,
+}

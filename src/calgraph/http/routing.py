@@ -1,0 +1,228 @@
+"""Raw request path -> one typed `Address`. Every route alias is resolved here and nowhere else.
+
+The raw path is split on `/` before percent-decoding (ids may hold an encoded `/`); literal
+segments match case-insensitively (`calendarview`, `calendargroups`), and the beta singular
+`calendargroup` names the user's default calendar group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+from urllib.parse import unquote
+
+from calgraph.core.errors import BadRequest, UnknownRoute
+
+DEFAULT = "@default"  # `/calendar` and `/calendargroup`: the owner's default calendar / calendar group
+
+VERSIONS = {"v1.0": "v1.0", "beta": "beta"}
+
+EVENT_ACTIONS = (
+    "accept", "tentativelyAccept", "decline", "cancel", "forward",
+    "dismissReminder", "snoozeReminder",
+)
+
+
+@dataclass(frozen=True)
+class Owner:
+    kind: str            # "me" | "user" | "group"
+    key: str | None      # user id / userPrincipalName / group id as given; None for /me
+
+
+@dataclass(frozen=True)
+class Address:
+    version: str
+    kind: str                        # which resource the path names, e.g. "event", "events", "calendar"
+    owner: Owner | None = None       # None for the top-level /users and /groups collections
+    calendar_group: str | None = None
+    calendar: str | None = None
+    event: str | None = None
+    action: str | None = None
+    mail_folder: str | None = None
+    message: str | None = None
+    permission: str | None = None
+
+    @property
+    def is_beta(self) -> bool:
+        return self.version == "beta"
+
+
+class _Cursor:
+    def __init__(self, segments: list[str]) -> None:
+        self.segments = segments
+        self.pos = 0
+
+    def done(self) -> bool:
+        return self.pos >= len(self.segments)
+
+    def peek(self) -> str:
+        return self.segments[self.pos]
+
+    def take(self) -> str:
+        value = self.segments[self.pos]
+        self.pos += 1
+        return value
+
+    def literal(self) -> str:
+        return self.take().lower()
+
+
+def split_path(raw_path: str) -> list[str]:
+    return [unquote(part) for part in raw_path.split("/") if part != ""]
+
+
+def parse(raw_path: str) -> Address:
+    segments = split_path(raw_path)
+    if not segments:
+        raise UnknownRoute()
+    version = VERSIONS.get(segments[0].lower())
+    if version is None:
+        raise BadRequest(f"Invalid version: {segments[0]}")
+    cur = _Cursor(segments[1:])
+    if cur.done():
+        raise UnknownRoute()
+    head = cur.literal()
+    if head == "me":
+        return _user_scope(cur, Address(version, "user", Owner("me", None)))
+    if head in ("users", "groups"):
+        kind = head[:-1]
+        if cur.done():
+            return Address(version, head)
+        owner = Owner(kind, cur.take())
+        scope = _user_scope if kind == "user" else _group_scope
+        return scope(cur, Address(version, kind, owner))
+    raise UnknownRoute(segments[1])
+
+
+def _unknown(cur: _Cursor) -> UnknownRoute:
+    return UnknownRoute(cur.segments[cur.pos - 1] if cur.pos else None)
+
+
+def _user_scope(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return addr
+    seg = cur.literal()
+    handler = _USER_CHILDREN.get(seg)
+    if handler is None:
+        raise _unknown(cur)
+    return handler(cur, addr)
+
+
+def _group_scope(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return addr
+    seg = cur.literal()
+    if seg == "members" and cur.done():
+        return replace(addr, kind="groupMembers")
+    handler = _GROUP_CHILDREN.get(seg)
+    if handler is None:
+        raise _unknown(cur)
+    return handler(cur, addr)
+
+
+def _default_calendar(cur: _Cursor, addr: Address) -> Address:
+    return _calendar_children(cur, replace(addr, kind="calendar", calendar=DEFAULT))
+
+
+def _calendars(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return replace(addr, kind="calendars")
+    return _calendar_children(cur, replace(addr, kind="calendar", calendar=cur.take()))
+
+
+def _calendar_children(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return addr
+    seg = cur.literal()
+    if seg == "events":
+        return _events(cur, addr)
+    if seg == "calendarview" and cur.done():
+        return replace(addr, kind="calendarView")
+    if seg == "calendarpermissions":
+        if cur.done():
+            return replace(addr, kind="calendarPermissions")
+        addr = replace(addr, kind="calendarPermission", permission=cur.take())
+        if cur.done():
+            return addr
+    raise _unknown(cur)
+
+
+def _calendar_groups(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return replace(addr, kind="calendarGroups")
+    addr = replace(addr, kind="calendarGroup", calendar_group=cur.take())
+    return _calendar_group_children(cur, addr)
+
+
+def _default_calendar_group(cur: _Cursor, addr: Address) -> Address:
+    addr = replace(addr, kind="calendarGroup", calendar_group=DEFAULT)
+    if cur.done():
+        raise _unknown(cur)  # the singular alias only prefixes .../calendars
+    return _calendar_group_children(cur, addr)
+
+
+def _calendar_group_children(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return addr
+    if cur.literal() != "calendars":
+        raise _unknown(cur)
+    return _calendars(cur, addr)
+
+
+def _events(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return replace(addr, kind="events")
+    addr = replace(addr, kind="event", event=cur.take())
+    if cur.done():
+        return addr
+    seg = cur.take()
+    action = next((a for a in EVENT_ACTIONS if a.lower() == seg.lower()), None)
+    if action is None or not cur.done():
+        raise UnknownRoute(seg)
+    return replace(addr, kind="eventAction", action=action)
+
+
+def _calendar_view(cur: _Cursor, addr: Address) -> Address:
+    if not cur.done():
+        raise UnknownRoute(cur.peek())
+    return replace(addr, kind="calendarView")
+
+
+def _mail_folders(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return replace(addr, kind="mailFolders")
+    addr = replace(addr, kind="mailFolder", mail_folder=cur.take())
+    if cur.done():
+        return addr
+    if cur.literal() != "messages":
+        raise _unknown(cur)
+    return _messages(cur, addr)
+
+
+def _messages(cur: _Cursor, addr: Address) -> Address:
+    if cur.done():
+        return replace(addr, kind="messages")
+    addr = replace(addr, kind="message", message=cur.take())
+    if not cur.done():
+        raise UnknownRoute(cur.peek())
+    return addr
+
+
+Step = Callable[[_Cursor, Address], Address]
+
+_USER_CHILDREN: dict[str, Step] = {
+    "calendar": _default_calendar,
+    "calendars": _calendars,
+    "calendargroups": _calendar_groups,
+    "calendargroup": _default_calendar_group,
+    "events": _events,
+    "calendarview": _calendar_view,
+    "mailfolders": _mail_folders,
+    "messages": _messages,
+}
+
+_GROUP_CHILDREN: dict[str, Step] = {
+    "calendar": _default_calendar,
+    "events": _events,
+    "calendarview": _calendar_view,
+}

@@ -1,0 +1,117 @@
+"""Event use cases: list, get, create, update, delete, each in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from calgraph.core import events as rules
+from calgraph.core import permissions
+from calgraph.core.errors import IrresolvableConflict, ItemNotFound
+from calgraph.core.model import Calendar, Event, Mailbox
+from calgraph.core.permissions import Principal
+from calgraph.core.query import ItemQuery, Page
+from calgraph.services import access
+from calgraph.services.runtime import Runtime
+from calgraph.store.interface import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which mailbox, and optionally which calendar (group), a request's path names."""
+
+    owner_kind: str                 # "me" | "user" | "group"
+    owner_key: str | None
+    calendar_group: str | None = None
+    calendar: str | None = None     # None: the default calendar for lists and creation, any calendar for lookups
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    mailbox: Mailbox
+    page: Page[Event]
+    include_body: bool
+
+
+@dataclass(frozen=True)
+class OneEvent:
+    mailbox: Mailbox
+    event: Event
+    include_body: bool = True
+    created: bool = True
+
+
+def list_events(rt: Runtime, principal: Principal, scope: Scope, query: ItemQuery) -> EventsPage:
+    with rt.store.unit_of_work() as uow:
+        mailbox, calendar = _calendar(uow, principal, scope)
+        access.require_calendar(uow, principal, mailbox, calendar, "readBasic")
+        page = uow.query_events([calendar.id], query)
+        return EventsPage(mailbox, page, permissions.may_read_body(principal, mailbox))
+
+
+def get_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str) -> OneEvent:
+    with rt.store.unit_of_work() as uow:
+        mailbox, event = _find(uow, principal, scope, event_id, "readBasic")
+        return OneEvent(mailbox, event, permissions.may_read_body(principal, mailbox))
+
+
+def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[str, Any],
+                 join_url_base: str) -> OneEvent:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, calendar = _calendar(uow, principal, scope)
+        access.require_calendar(uow, principal, mailbox, calendar, "write")
+        transaction_id = changes.get("transaction_id")
+        if transaction_id:
+            existing = uow.find_event_by_transaction_id(mailbox.id, transaction_id)
+            if existing is not None:
+                return OneEvent(mailbox, existing, created=False)
+        event = rules.new_event(rt.ids, rt.clock(), mailbox, calendar, changes, join_url_base)
+        uow.add_event(event)
+        return OneEvent(mailbox, event)
+
+
+def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
+                 changes: dict[str, Any], if_match: str | None, join_url_base: str) -> OneEvent:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, event = _find(uow, principal, scope, event_id, "write", for_update=True)
+        _check_if_match(event, if_match)
+        updated = rules.apply_changes(event, changes, rt.ids, rt.clock(), join_url_base)
+        uow.update_event(updated, expected_change_key=event.change_key)
+        return OneEvent(mailbox, updated)
+
+
+def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
+                 if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, event = _find(uow, principal, scope, event_id, "write", for_update=True)
+        _check_if_match(event, if_match)
+        uow.delete_event(mailbox.id, event.id)
+
+
+def _check_if_match(event: Event, if_match: str | None) -> None:
+    if if_match is not None and if_match != event.change_key:
+        raise IrresolvableConflict()
+
+
+def _calendar(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mailbox, Calendar]:
+    mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
+    calendar = access.calendar(uow, mailbox, scope.calendar or access.DEFAULT, scope.calendar_group)
+    return mailbox, calendar
+
+
+def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, need: access.Need,
+          for_update: bool = False) -> tuple[Mailbox, Event]:
+    """The event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
+    mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
+    named = None
+    if scope.calendar is not None:
+        named = access.calendar(uow, mailbox, scope.calendar, scope.calendar_group)
+    if not access.is_own_or_app(principal, mailbox):
+        access.require_calendar(uow, principal, mailbox, named, need)
+    access.check_item_id(event_id)
+    event = uow.get_event(mailbox.id, event_id, for_update=for_update)
+    if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):
+        raise ItemNotFound()
+    calendar = named or uow.get_calendar(mailbox.id, event.calendar_id)
+    access.require_calendar(uow, principal, mailbox, calendar, need)
+    return mailbox, event

@@ -1,0 +1,142 @@
+"""Mail folders and messages. Meeting messages land here; clients read, mark read, delete them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from calgraph.core import permissions
+from calgraph.core.errors import ItemNotFound
+from calgraph.core.model import ItemBody, MailFolder, Mailbox, Message
+from calgraph.core.permissions import Principal
+from calgraph.core.query import Compare, ItemQuery, Page, Prop, Value
+from calgraph.services import access
+from calgraph.services.runtime import Runtime
+from calgraph.store.interface import UnitOfWork
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    folder: MailFolder
+    total: int
+    unread: int
+
+
+@dataclass(frozen=True)
+class Folders:
+    mailbox: Mailbox
+    folders: list[FolderInfo]
+
+
+@dataclass(frozen=True)
+class Messages:
+    mailbox: Mailbox
+    page: Page[Message]
+
+
+@dataclass(frozen=True)
+class OneMessage:
+    mailbox: Mailbox
+    message: Message
+
+
+_UNREAD = Compare("eq", Prop("isRead"), Value(False))
+
+
+def list_folders(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None) -> Folders:
+    with rt.store.unit_of_work() as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
+        return Folders(mailbox, [_info(uow, f) for f in uow.list_mail_folders(mailbox.id)])
+
+
+def get_folder(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None, key: str) -> tuple[Mailbox, FolderInfo]:
+    with rt.store.unit_of_work() as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
+        return mailbox, _info(uow, _folder(uow, mailbox, key))
+
+
+def list_messages(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                  folder_key: str | None, query: ItemQuery) -> Messages:
+    with rt.store.unit_of_work() as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
+        folder_id = _folder(uow, mailbox, folder_key).id if folder_key else None
+        return Messages(mailbox, uow.query_messages(mailbox.id, folder_id, query))
+
+
+def get_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                folder_key: str | None, message_id: str) -> OneMessage:
+    with rt.store.unit_of_work() as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
+        return OneMessage(mailbox, _message(uow, mailbox, folder_key, message_id))
+
+
+def create_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                   folder_key: str | None, values: dict[str, Any]) -> OneMessage:
+    """A new draft, in Drafts or in the folder named by the path."""
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "write")
+        folder = _folder(uow, mailbox, folder_key or "drafts")
+        now = rt.clock()
+        message = Message(
+            id=rt.ids.item(), mailbox_id=mailbox.id, folder_id=folder.id, change_key=rt.ids.change_key(),
+            created=now, last_modified=now, received=now, sent=None, is_draft=True, is_read=True,
+            sender=mailbox.email, conversation_id=rt.ids.item(),
+            internet_message_id=f"<{rt.ids.guid()}@calgraph>", **values,
+        )
+        uow.add_message(message)
+        return OneMessage(mailbox, message)
+
+
+def update_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                   folder_key: str | None, message_id: str, values: dict[str, Any]) -> OneMessage:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "write")
+        message = _message(uow, mailbox, folder_key, message_id, for_update=True)
+        if not message.is_draft:  # a sent or received message only changes its flags
+            values = {k: v for k, v in values.items() if k in ("is_read", "importance")}
+        updated = message.evolve(**values, change_key=rt.ids.change_key(), last_modified=rt.clock())
+        uow.update_message(updated, expected_change_key=message.change_key)
+        return OneMessage(mailbox, updated)
+
+
+def delete_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                   folder_key: str | None, message_id: str) -> None:
+    """Moves the message to Deleted Items; deleting it there removes it for good."""
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox = _mailbox(uow, principal, owner_kind, owner_key, "write")
+        message = _message(uow, mailbox, folder_key, message_id, for_update=True)
+        trash = _folder(uow, mailbox, "deleteditems")
+        if message.folder_id == trash.id:
+            uow.delete_message(mailbox.id, message.id)
+        else:
+            moved = message.evolve(folder_id=trash.id, change_key=rt.ids.change_key(), last_modified=rt.clock())
+            uow.update_message(moved, expected_change_key=message.change_key)
+
+
+def _mailbox(uow: UnitOfWork, principal: Principal, owner_kind: str, owner_key: str | None,
+             need: str) -> Mailbox:
+    mailbox = access.owner_mailbox(uow, principal, owner_kind, owner_key)
+    permissions.require_mail(principal, mailbox, need)  # type: ignore[arg-type]
+    return mailbox
+
+
+def _folder(uow: UnitOfWork, mailbox: Mailbox, key: str) -> MailFolder:
+    folder = uow.get_mail_folder(mailbox.id, key)
+    if folder is None:
+        raise ItemNotFound()
+    return folder
+
+
+def _message(uow: UnitOfWork, mailbox: Mailbox, folder_key: str | None, message_id: str,
+             for_update: bool = False) -> Message:
+    access.check_item_id(message_id)
+    message = uow.get_message(mailbox.id, message_id, for_update=for_update)
+    if message is None or (folder_key and message.folder_id != _folder(uow, mailbox, folder_key).id):
+        raise ItemNotFound()
+    return message
+
+
+def _info(uow: UnitOfWork, folder: MailFolder) -> FolderInfo:
+    total = uow.query_messages(folder.mailbox_id, folder.id, ItemQuery(top=0, count=True)).total or 0
+    unread = uow.query_messages(folder.mailbox_id, folder.id, ItemQuery(_UNREAD, top=0, count=True)).total or 0
+    return FolderInfo(folder, total, unread)

@@ -1,0 +1,15 @@
+"""What every use case needs besides its arguments: the store, the id factory and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calgraph.core.ids import Clock, Ids, utc_now
+from calgraph.store.interface import Store
+
+
+@dataclass(frozen=True)
+class Runtime:
+    store: Store
+    ids: Ids = field(default_factory=Ids)
+    clock: Clock = utc_now

@@ -1,0 +1,150 @@
+"""Bearer tokens: HS256 JWTs shaped like Entra ID access tokens for Microsoft Graph.
+
+The signing key and the tenant id live in the database's settings table, created on first use,
+so every server process (and the CLI) on the same database issues and accepts the same tokens.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+import jwt
+
+from calgraph.core.errors import InvalidAuthenticationToken
+from calgraph.core.ids import Clock, utc_now
+from calgraph.core.model import Mailbox
+from calgraph.core.permissions import Principal
+from calgraph.store.interface import Store
+
+AUDIENCE = "https://graph.microsoft.com"
+ACCEPTED_AUDIENCES = (AUDIENCE, AUDIENCE + "/", "00000003-0000-0000-c000-000000000000")
+ISSUER = "https://calgraph.local/"
+DEFAULT_APP_ID = "c41c9a1e-0a1d-4b7e-9c3f-ca1c0a1a9a70"   # the calgraph CLI, as a client application
+DEFAULT_EXPIRES_IN = 24 * 3600
+
+DEFAULT_SCOPES = (
+    "User.Read", "Calendars.ReadWrite", "Calendars.ReadWrite.Shared", "Mail.ReadWrite", "Group.Read.All",
+)
+DEFAULT_APP_ROLES = ("Calendars.ReadWrite", "Mail.ReadWrite", "User.Read.All", "Group.Read.All")
+
+KEY_SETTING = "jwt_signing_key"
+TENANT_SETTING = "tenant_id"
+
+EMPTY = "Access token is empty."
+EXPIRED = "Access token has expired or is not yet valid."
+INVALID = "Access token validation failure."
+
+
+def split_scopes(values: list[str] | tuple[str, ...]) -> list[str]:
+    """["a b", "c"] -> ["a", "b", "c"], keeping order, dropping duplicates (case-insensitively)."""
+    out: dict[str, str] = {}
+    for value in values:
+        for name in value.split():
+            out.setdefault(name.lower(), name)
+    return list(out.values())
+
+
+class TokenService:
+    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+        self._secrets: tuple[str, str] | None = None   # (signing key, tenant id), fixed once created
+
+    # -- issuing ------------------------------------------------------------------------------
+
+    def issue_delegated(self, user: Mailbox, scopes: list[str], expires_in: int = DEFAULT_EXPIRES_IN,
+                        app_id: str = DEFAULT_APP_ID) -> str:
+        """A delegated (user) token carrying `scp`. Empty `scopes` means DEFAULT_SCOPES."""
+        if user.kind != "user":
+            raise ValueError(f"{user.address} is a group; delegated tokens are for users")
+        return self._sign({
+            "oid": user.id,
+            "sub": user.id,
+            "upn": user.address,
+            "unique_name": user.address,
+            "preferred_username": user.address,
+            "name": user.display_name,
+            "scp": " ".join(split_scopes(scopes or list(DEFAULT_SCOPES))),
+            "idtyp": "user",
+        }, expires_in, app_id)
+
+    def issue_app(self, roles: list[str], expires_in: int = DEFAULT_EXPIRES_IN,
+                  app_id: str = DEFAULT_APP_ID) -> str:
+        """An application (app-only) token carrying `roles`. Empty `roles` means DEFAULT_APP_ROLES."""
+        return self._sign({
+            "sub": app_id,
+            "roles": split_scopes(roles or list(DEFAULT_APP_ROLES)),
+            "idtyp": "app",
+        }, expires_in, app_id)
+
+    def _sign(self, claims: dict[str, Any], expires_in: int, app_id: str) -> str:
+        key, tenant = self._load()
+        now = int(self._clock().timestamp())
+        payload = {
+            "aud": AUDIENCE, "iss": ISSUER, "iat": now, "nbf": now, "exp": now + expires_in,
+            "tid": tenant, "appid": app_id, "azp": app_id, "app_displayname": "calgraph",
+            "ver": "1.0", "uti": uuid.uuid4().hex, **claims,
+        }
+        return jwt.encode(payload, key, algorithm="HS256")
+
+    # -- verifying ------------------------------------------------------------------------------
+
+    def verify(self, token: str) -> Principal:
+        """The caller a token stands for, or InvalidAuthenticationToken (401) with Graph's message."""
+        token = (token or "").strip()
+        if not token:
+            raise InvalidAuthenticationToken(EMPTY)
+        key, tenant = self._load()
+        try:
+            claims = jwt.decode(
+                token, key, algorithms=["HS256"], audience=list(ACCEPTED_AUDIENCES), issuer=ISSUER,
+                options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                         "require": ["exp", "nbf", "aud", "iss"]},
+            )
+        except jwt.PyJWTError:
+            raise InvalidAuthenticationToken(INVALID) from None
+        now = self._clock().timestamp()
+        try:
+            valid_now = float(claims["nbf"]) <= now < float(claims["exp"])
+        except (TypeError, ValueError):
+            raise InvalidAuthenticationToken(INVALID) from None
+        if not valid_now:
+            raise InvalidAuthenticationToken(EXPIRED)
+        if claims.get("tid") != tenant:
+            raise InvalidAuthenticationToken(INVALID)
+        return self._principal(claims)
+
+    def _principal(self, claims: dict[str, Any]) -> Principal:
+        app_id = str(claims.get("appid") or claims.get("azp") or "")
+        if claims.get("idtyp") == "app":
+            roles = claims.get("roles") or []
+            if not isinstance(roles, list):
+                raise InvalidAuthenticationToken(INVALID)
+            return Principal(None, frozenset(str(r) for r in roles), app_id=app_id)
+        user_id, scp = claims.get("oid"), claims.get("scp")
+        if not isinstance(user_id, str) or not isinstance(scp, str):
+            raise InvalidAuthenticationToken(INVALID)
+        with self._store.unit_of_work() as uow:
+            user = uow.get_mailbox(user_id)
+        if user is None or user.kind != "user" or user.id != user_id:
+            raise InvalidAuthenticationToken(INVALID)
+        return Principal(user_id, frozenset(scp.split()), app_id=app_id)
+
+    # -- key material ---------------------------------------------------------------------------
+
+    def _load(self) -> tuple[str, str]:
+        if self._secrets is None:
+            with self._store.unit_of_work() as uow:
+                key, tenant = uow.get_setting(KEY_SETTING), uow.get_setting(TENANT_SETTING)
+            if key is None or tenant is None:
+                with self._store.unit_of_work(write=True) as uow:
+                    key = uow.put_setting_if_absent(KEY_SETTING, secrets.token_urlsafe(48))
+                    tenant = uow.put_setting_if_absent(TENANT_SETTING, str(uuid.uuid4()))
+            self._secrets = (key, tenant)
+        return self._secrets
+
+    @property
+    def tenant_id(self) -> str:
+        return self._load()[1]

@@ -1,0 +1,105 @@
+"""The Store for SQLite and PostgreSQL: engine set-up, transactions, migrations.
+
+SQLite: WAL, synchronous=NORMAL, foreign keys on, 30 s busy timeout; SQLAlchemy emits BEGIN itself
+(pysqlite's own transaction handling is switched off) so a write unit can start with BEGIN IMMEDIATE
+and concurrent writers queue instead of failing. PostgreSQL: READ COMMITTED, row locks for
+read-modify-write, conditional UPDATEs on the change key.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from calgraph.store.sql_uow import SqlUnitOfWork
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising migrations
+_WRITE = "calgraph_write"       # execution option: this transaction starts with BEGIN IMMEDIATE
+
+
+class SqlStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect_name(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit_of_work(self, write: bool = False) -> Iterator[SqlUnitOfWork]:
+        """A transaction: commits on normal exit, rolls back on any exception."""
+        with self.engine.connect() as conn:
+            if write:
+                conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield SqlUnitOfWork(conn)
+
+    def migrate(self) -> None:
+        """Alembic upgrade to head, serialised across processes (PostgreSQL advisory lock; SQLite's
+        write lock, taken by BEGIN IMMEDIATE)."""
+        config = alembic_config()
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                if self.dialect_name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def open_store(url: str) -> SqlStore:
+    """`sqlite:///path` or `postgresql://user:pw@host:port/db`; the schema is not touched (call migrate())."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return SqlStore(_postgresql_engine(parsed.set(drivername="postgresql+psycopg")))
+    if backend == "sqlite":
+        return SqlStore(_sqlite_engine(parsed))
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path or postgresql://...")
+
+
+def _postgresql_engine(url: Any) -> Engine:
+    return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True)
+
+
+def _sqlite_engine(url: Any) -> Engine:
+    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
+        raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
+                         "use a file, e.g. sqlite:///calgraph.db")
+    # file databases get a QueuePool with check_same_thread=False: safe across the request thread pool
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # pysqlite emits no BEGIN of its own
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+    return engine

@@ -1,0 +1,62 @@
+"""What every part of the SQL unit of work shares: the connection, creation order, paging."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, TypeVar
+
+from sqlalchemy import Connection, ColumnElement, Row, Table, and_, func, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+
+from calgraph.core.errors import IrresolvableConflict, ItemNotFound
+from calgraph.core.query import ItemQuery, Page
+
+T = TypeVar("T")
+
+
+class UnitOfWorkBase:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    @property
+    def dialect_name(self) -> str:
+        return self.conn.dialect.name
+
+    @staticmethod
+    def next_seq(table: Table) -> Any:
+        """A scalar subquery for the next creation-order number (concurrent inserts may tie; ties sort by id)."""
+        return select(func.coalesce(func.max(table.c.seq), 0) + 1).scalar_subquery()
+
+    def insert_ignore(self, table: Table, **values: Any) -> None:
+        """INSERT ... ON CONFLICT DO NOTHING (same SQL on SQLite and PostgreSQL)."""
+        dialect = postgresql if self.dialect_name == "postgresql" else sqlite
+        self.conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+
+    def ensure_updated(
+        self, table: Table, identity: Sequence[ColumnElement[bool]], rowcount: int, expected_change_key: str | None
+    ) -> None:
+        """After a conditional UPDATE: no row matched means a stale change key, or no such item."""
+        if rowcount:
+            return
+        exists = self.conn.execute(select(table.c.change_key).where(*identity)).first()
+        if exists is not None and expected_change_key is not None:
+            raise IrresolvableConflict()
+        raise ItemNotFound()
+
+    def page(
+        self,
+        table: Table,
+        columns: Sequence[Any],
+        conditions: Sequence[ColumnElement[bool] | None],
+        order: Sequence[Any],
+        query: ItemQuery,
+        to_item: Callable[[Row[Any]], T],
+    ) -> Page[T]:
+        """One page of `table` rows matching all `conditions`: skip, top (+1 to see whether more follow), count."""
+        where = and_(true(), *(c for c in conditions if c is not None))
+        top, skip = max(query.top, 0), max(query.skip, 0)
+        statement = select(*columns).where(where).order_by(*order).offset(skip).limit(top + 1)
+        rows = self.conn.execute(statement).all()
+        total = None
+        if query.count:
+            total = self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one()
+        return Page(items=[to_item(row) for row in rows[:top]], total=total, has_more=len(rows) > top)

@@ -1,0 +1,109 @@
+"""Events and messages: the whole object as JSON in `data`, indexed columns beside it."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import Select, delete, insert, select, update
+
+from calgraph.core.model import Event, Message
+from calgraph.core.query import ItemQuery, Page
+from calgraph.store.codec import event_category_keys, event_columns, loads, message_columns
+from calgraph.store.query_sql import binary_text, order_clauses, where_clause
+from calgraph.store.schema import event_categories, events, messages
+from calgraph.store.sql_base import UnitOfWorkBase
+
+
+class ItemsMixin(UnitOfWorkBase):
+    # -- events ---------------------------------------------------------------------------------
+
+    def add_event(self, event: Event) -> None:
+        self.conn.execute(insert(events).values(**event_columns(event), seq=self.next_seq(events)))
+        self._write_categories(event)
+
+    def get_event(self, mailbox_id: str, event_id: str, for_update: bool = False) -> Event | None:
+        statement = select(events.c.data).where(events.c.mailbox_id == mailbox_id, events.c.id == event_id)
+        return self._one_event(statement.with_for_update() if for_update else statement)
+
+    def find_event_by_transaction_id(self, mailbox_id: str, transaction_id: str) -> Event | None:
+        return self._one_event(select(events.c.data).where(
+            events.c.mailbox_id == mailbox_id, events.c.transaction_id == transaction_id))
+
+    def find_events_by_ical_uid(self, ical_uid: str) -> list[Event]:
+        statement = (select(events.c.data).where(events.c.ical_uid == ical_uid)
+                     .order_by(events.c.seq, binary_text(events.c.id)))
+        return [loads(Event, row.data) for row in self.conn.execute(statement)]
+
+    def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
+        ids = list(calendar_ids)
+        if not ids:
+            return Page(items=[], total=0 if query.count else None)
+        order = [*order_clauses("event", query.orderby), events.c.seq, binary_text(events.c.id)]
+        return self.page(
+            events, [events.c.data],
+            [events.c.calendar_id.in_(ids), events.c.calendar_id.is_not(None), where_clause("event", query.filter)],
+            order, query, lambda row: loads(Event, row.data),
+        )
+
+    def query_folder_events(self, mail_folder_id: str) -> list[Event]:
+        statement = (select(events.c.data).where(events.c.mail_folder_id == mail_folder_id)
+                     .order_by(events.c.seq, binary_text(events.c.id)))
+        return [loads(Event, row.data) for row in self.conn.execute(statement)]
+
+    def update_event(self, event: Event, expected_change_key: str | None = None) -> None:
+        identity = [events.c.id == event.id, events.c.mailbox_id == event.mailbox_id]
+        conditions = identity if expected_change_key is None else [*identity, events.c.change_key == expected_change_key]
+        values = _without(event_columns(event), "id")
+        result = self.conn.execute(update(events).where(*conditions).values(**values))
+        self.ensure_updated(events, identity, result.rowcount, expected_change_key)
+        self.conn.execute(delete(event_categories).where(event_categories.c.event_id == event.id))
+        self._write_categories(event)
+
+    def delete_event(self, mailbox_id: str, event_id: str) -> None:
+        self.conn.execute(delete(events).where(events.c.mailbox_id == mailbox_id, events.c.id == event_id))
+
+    def _write_categories(self, event: Event) -> None:
+        keys = event_category_keys(event)
+        if keys:
+            self.conn.execute(insert(event_categories),
+                              [{"event_id": event.id, "category_lower": key} for key in keys])
+
+    def _one_event(self, statement: Select[Any]) -> Event | None:
+        row = self.conn.execute(statement).first()
+        return None if row is None else loads(Event, row.data)
+
+    # -- messages -------------------------------------------------------------------------------
+
+    def add_message(self, message: Message) -> None:
+        self.conn.execute(insert(messages).values(**message_columns(message), seq=self.next_seq(messages)))
+
+    def get_message(self, mailbox_id: str, message_id: str, for_update: bool = False) -> Message | None:
+        statement = select(messages.c.data).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id)
+        row = self.conn.execute(statement.with_for_update() if for_update else statement).first()
+        return None if row is None else loads(Message, row.data)
+
+    def query_messages(self, mailbox_id: str, folder_id: str | None, query: ItemQuery) -> Page[Message]:
+        if query.orderby:
+            order = [*order_clauses("message", query.orderby), messages.c.seq, binary_text(messages.c.id)]
+        else:
+            order = [messages.c.received.desc(), messages.c.seq.desc(), binary_text(messages.c.id).desc()]
+        folder = None if folder_id is None else messages.c.folder_id == folder_id
+        return self.page(
+            messages, [messages.c.data],
+            [messages.c.mailbox_id == mailbox_id, folder, where_clause("message", query.filter)],
+            order, query, lambda row: loads(Message, row.data),
+        )
+
+    def update_message(self, message: Message, expected_change_key: str | None = None) -> None:
+        identity = [messages.c.id == message.id, messages.c.mailbox_id == message.mailbox_id]
+        conditions = identity if expected_change_key is None else [*identity, messages.c.change_key == expected_change_key]
+        values = _without(message_columns(message), "id")
+        result = self.conn.execute(update(messages).where(*conditions).values(**values))
+        self.ensure_updated(messages, identity, result.rowcount, expected_change_key)
+
+    def delete_message(self, mailbox_id: str, message_id: str) -> None:
+        self.conn.execute(delete(messages).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id))
+
+
+def _without(values: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if key not in keys}

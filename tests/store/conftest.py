@@ -1,0 +1,105 @@
+"""Builders for the store contract suite: a seeded mailbox and factories for events and messages."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+import pytest
+
+from calgraph.core.model import (
+    Calendar,
+    CalendarGroup,
+    EmailAddress,
+    Event,
+    MailFolder,
+    Mailbox,
+    Message,
+    When,
+)
+from calgraph.store import SqlStore
+
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """One user mailbox with a default calendar group, two calendars, inbox and deleteditems."""
+
+    mailbox: Mailbox
+    group: CalendarGroup
+    calendar: Calendar
+    other_calendar: Calendar
+    inbox: MailFolder
+    deleted: MailFolder
+
+
+def build_mailbox(n: int, kind: str = "user", name: str | None = None) -> Mailbox:
+    address = f"User{n}@Example.com" if kind == "user" else f"Group{n}@Example.com"
+    return Mailbox(id=f"mb-{kind}-{n}", kind=kind, address=address, display_name=name or f"User {n}",
+                   created=T0 + timedelta(seconds=n))
+
+
+@pytest.fixture
+def make_mailbox() -> Callable[..., Mailbox]:
+    """make_mailbox(n, kind="user", name=None): an unsaved Mailbox numbered n."""
+    return build_mailbox
+
+
+@pytest.fixture
+def seeded(store: SqlStore) -> Seeded:
+    mailbox = build_mailbox(1, name="Adele Vance")
+    group = CalendarGroup("cg-1", mailbox.id, "My Calendars", "class-1", "ck-g1", is_default=True)
+    calendar = Calendar("cal-1", mailbox.id, "Calendar", "ck-c1", group.id, is_default=True)
+    other = Calendar("cal-2", mailbox.id, "Other", "ck-c2", group.id)
+    inbox = MailFolder("f-inbox", mailbox.id, "Inbox", "inbox")
+    deleted = MailFolder("f-deleted", mailbox.id, "Deleted Items", "deleteditems")
+    with store.unit_of_work(write=True) as uow:
+        uow.add_mailbox(mailbox)
+        uow.add_calendar_group(group)
+        uow.add_calendar(calendar)
+        uow.add_calendar(other)
+        uow.add_mail_folder(inbox)
+        uow.add_mail_folder(deleted)
+    return Seeded(mailbox, group, calendar, other, inbox, deleted)
+
+
+@pytest.fixture
+def make_event(seeded: Seeded) -> Callable[..., Event]:
+    counter = itertools.count(1)
+
+    def build(**changes: Any) -> Event:
+        n = next(counter)
+        start = When(datetime(2024, 3, 10, 9, 0) + timedelta(hours=n), "UTC")
+        fields: dict[str, Any] = dict(
+            id=f"ev-{n:03d}", mailbox_id=seeded.mailbox.id, calendar_id=seeded.calendar.id,
+            ical_uid=f"uid-{n}", change_key=f"ck-{n}", created=T0 + timedelta(minutes=n),
+            last_modified=T0 + timedelta(minutes=n), start=start,
+            end=When(start.local + timedelta(minutes=30), "UTC"),
+            organizer=EmailAddress(seeded.mailbox.address, seeded.mailbox.display_name),
+            subject=f"Event {n}",
+        )
+        fields.update(changes)
+        return Event(**fields)
+
+    return build
+
+
+@pytest.fixture
+def make_message(seeded: Seeded) -> Callable[..., Message]:
+    counter = itertools.count(1)
+
+    def build(**changes: Any) -> Message:
+        n = next(counter)
+        fields: dict[str, Any] = dict(
+            id=f"msg-{n:03d}", mailbox_id=seeded.mailbox.id, folder_id=seeded.inbox.id, change_key=f"mck-{n}",
+            created=T0 + timedelta(minutes=n), last_modified=T0 + timedelta(minutes=n),
+            subject=f"Message {n}", sender=EmailAddress(f"sender{n}@example.com", f"Sender {n}"),
+            received=T0 + timedelta(minutes=n), sent=T0 + timedelta(minutes=n),
+        )
+        fields.update(changes)
+        return Message(**fields)
+
+    return build
