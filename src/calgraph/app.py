@@ -26,7 +26,7 @@ ROUTE_TABLES = (
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
     runtime = runtime or Runtime(store)
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
-    app = Starlette(routes=[Route("/{path:path}", dispatcher, methods=METHODS)])
+    app = Starlette(routes=[Route("/{path:path}", dispatcher.handle, methods=METHODS)])
     app.state.settings = settings
     app.state.runtime = runtime
     return app

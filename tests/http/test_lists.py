@@ -56,7 +56,7 @@ def test_filters(as_alice):
 
     assert subjects("subject eq 'event 03'") == ["Event 03"]
     assert subjects("startswith(subject,'Event 1')") == ["Event 10", "Event 11"]
-    assert subjects("contains(subject,'0') and start/dateTime ge '2025-02-09T00:00:00'") == ["Event 09", "Event 10"]
+    assert subjects("contains(subject,'0') and start/dateTime ge '2025-02-09T00:00:00'") == ["Event 08", "Event 09", "Event 10"]
     assert subjects("categories/any(c:c eq 'Red')") == ["Event 00", "Event 03", "Event 06", "Event 09"]
     assert len(subjects("isAllDay eq false")) == 12
     assert subjects("end/dateTime lt '2025-02-02T12:00' or subject eq 'Event 11'") == ["Event 00", "Event 01", "Event 11"]
@@ -78,7 +78,7 @@ def test_query_option_names_are_case_insensitive(as_alice):
 
 
 def test_bad_query_options_are_400_not_500(as_alice):
-    for query in ["$top=1001", "$top=abc", "$skip=-1", "$filter=subject eq", "$filter=nosuch eq 1",
+    for query in ["$top=abc", "$skip=-1", "$filter=subject eq", "$filter=nosuch eq 1",
                   "$orderby=nosuch", "$select=nosuch", "$search=lunch", "$frobnicate=1", "$expand=nosuch",
                   "$filter=subject eq 'x' and (", "$filter=foo(subject,'x')", "$count=maybe"]:
         r = as_alice.get(f"/me/events?{query}")

@@ -23,10 +23,9 @@ def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, c
     if page.total is not None:
         body["@odata.count"] = page.total
     body["value"] = [render.select(to_json(item), options.select) for item in page.items]
-    if page.has_more:
-        query = options.query
+    if page.has_more and page.items:
         body["@odata.nextLink"] = odata.next_link(
-            ctx.base_url, ctx.raw_path, ctx.options, query.skip + len(page.items))
+            ctx.base_url, ctx.raw_path, options.options, options.query.skip + len(page.items))
     return Reply(200, body)
 
 

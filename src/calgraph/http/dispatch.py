@@ -42,7 +42,7 @@ class Dispatcher:
         self.routes = routes
         self.kinds = {kind for kind, _ in routes}
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
         client_request_id = request.headers.get("client-request-id") or request_id
         prefs = None

@@ -13,6 +13,7 @@ from calgraph.http.reply import Reply, no_content
 from calgraph.http.routing import DEFAULT
 from calgraph.services import sharing
 
+TYPE = "microsoft.graph.calendarPermission"
 FIELDS = frozenset({"id", "emailAddress", "isRemovable", "isInsideOrganization", "role", "allowedRoles"})
 ALLOWED_ROLES = ["none", "freeBusyRead", "limitedRead", "read", "write"]
 DELEGATE_ROLES = ["delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]
@@ -42,14 +43,14 @@ def _context(ctx: RequestContext, result: Any, fields: tuple[str, ...] | None, e
 
 
 def list_permissions(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, FIELDS)
+    options = odata.parse_list_options(ctx.options, {}, FIELDS, type_name=TYPE)
     result = sharing.list_permissions(*_args(ctx))
     page = in_memory_page(result.permissions, options.query)
     return collection(ctx, page, options, _context(ctx, result, options.select, False), permission_json)
 
 
 def get_permission(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, FIELDS)
+    fields = odata.parse_select_only(ctx.options, FIELDS, type_name=TYPE)
     assert ctx.address.permission is not None
     result = sharing.get_permission(*_args(ctx), ctx.address.permission)
     return entity(permission_json(result.permission), _context(ctx, result, fields, True), fields)

@@ -54,7 +54,7 @@ def _calendar_path(address: Address) -> str:
 
 
 def list_calendars(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, CALENDAR_FIELDS)
+    options = odata.parse_list_options(ctx.options, {}, CALENDAR_FIELDS, type_name="microsoft.graph.calendar")
     result = service.list_calendars(ctx.runtime, ctx.principal, *_owner(ctx.address), ctx.address.calendar_group)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendars", options.select)
     page = in_memory_page(result.calendars, options.query)
@@ -62,7 +62,7 @@ def list_calendars(ctx: RequestContext) -> Reply:
 
 
 def get_calendar(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, CALENDAR_FIELDS)
+    fields = odata.parse_select_only(ctx.options, CALENDAR_FIELDS, type_name="microsoft.graph.calendar")
     a = ctx.address
     result = service.get_calendar(ctx.runtime, ctx.principal, *_owner(a), a.calendar or DEFAULT, a.calendar_group)
     return _calendar_entity(ctx, result, fields)
@@ -97,14 +97,14 @@ def _calendar_entity(ctx: RequestContext, result: service.OneCalendar, fields: t
 
 
 def list_groups(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, GROUP_FIELDS)
+    options = odata.parse_list_options(ctx.options, {}, GROUP_FIELDS, type_name="microsoft.graph.calendarGroup")
     result = service.list_groups(ctx.runtime, ctx.principal, *_owner(ctx.address))
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendarGroups", options.select)
     return collection(ctx, in_memory_page(result.groups, options.query), options, context, group_json)
 
 
 def get_group(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, GROUP_FIELDS)
+    fields = odata.parse_select_only(ctx.options, GROUP_FIELDS, type_name="microsoft.graph.calendarGroup")
     assert ctx.address.calendar_group is not None
     result = service.get_group(ctx.runtime, ctx.principal, *_owner(ctx.address), ctx.address.calendar_group)
     return _group_entity(ctx, result, fields)

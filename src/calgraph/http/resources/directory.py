@@ -63,7 +63,7 @@ _FIELDS = {"user": USER_FIELDS, "group": GROUP_FIELDS}
 
 def get_one(ctx: RequestContext) -> Reply:
     kind = ctx.address.kind
-    fields = odata.parse_select_only(ctx.options, _FIELDS[kind])
+    fields = odata.parse_select_only(ctx.options, _FIELDS[kind], type_name=f"microsoft.graph.{kind}")
     assert ctx.address.owner is not None
     mailbox = people.get_mailbox(ctx.runtime, ctx.principal, ctx.address.owner.kind, ctx.address.owner.key)
     context = render.context_url(ctx.service_root, "", f"{kind}s", fields, entity=True)
@@ -72,14 +72,14 @@ def get_one(ctx: RequestContext) -> Reply:
 
 def list_all(ctx: RequestContext) -> Reply:
     kind = ctx.address.kind[:-1]
-    options = odata.parse_list_options(ctx.options, MAILBOX_PROPERTIES, _FIELDS[kind])
+    options = odata.parse_list_options(ctx.options, MAILBOX_PROPERTIES, _FIELDS[kind], type_name=f"microsoft.graph.{kind}")
     page = people.list_mailboxes(ctx.runtime, kind, options.query)
     context = render.context_url(ctx.service_root, "", f"{kind}s", options.select)
     return collection(ctx, page, options, context, _RENDER[kind])
 
 
 def list_members(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, USER_FIELDS)
+    options = odata.parse_list_options(ctx.options, {}, USER_FIELDS, type_name="microsoft.graph.user")
     assert ctx.address.owner is not None and ctx.address.owner.key is not None
     _, members = people.list_members(ctx.runtime, ctx.principal, ctx.address.owner.key)
     context = render.context_url(ctx.service_root, "", "directoryObjects", options.select)

@@ -21,7 +21,7 @@ def scope(address: Address) -> service.Scope:
 
 
 def view(ctx: RequestContext, include_body: bool = True) -> render.View:
-    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_type, include_body)
+    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_content_type, include_body)
 
 
 def list_events(ctx: RequestContext) -> Reply:

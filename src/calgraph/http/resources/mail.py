@@ -14,6 +14,8 @@ from calgraph.http.reply import Reply, no_content
 from calgraph.services import mail
 from calgraph.store.interface import MESSAGE_PROPERTIES
 
+MESSAGE = "microsoft.graph.message"
+FOLDER = "microsoft.graph.mailFolder"
 FOLDER_FIELDS = frozenset({
     "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden",
 })
@@ -47,18 +49,18 @@ def _owner(ctx: RequestContext) -> tuple[Any, ...]:
 
 
 def _view(ctx: RequestContext) -> render.View:
-    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_type)
+    return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_content_type)
 
 
 def list_folders(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, FOLDER_FIELDS)
+    options = odata.parse_list_options(ctx.options, {}, FOLDER_FIELDS, type_name=FOLDER)
     result = mail.list_folders(*_owner(ctx))
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "mailFolders", options.select)
     return collection(ctx, in_memory_page(result.folders, options.query), options, context, folder_json)
 
 
 def get_folder(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, FOLDER_FIELDS)
+    fields = odata.parse_select_only(ctx.options, FOLDER_FIELDS, type_name=FOLDER)
     assert ctx.address.mail_folder is not None
     mailbox, info = mail.get_folder(*_owner(ctx), ctx.address.mail_folder)
     context = render.context_url(ctx.service_root, owner_segment(mailbox), "mailFolders", fields, entity=True)
@@ -66,7 +68,7 @@ def get_folder(ctx: RequestContext) -> Reply:
 
 
 def list_messages(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS)
+    options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS, type_name=MESSAGE)
     result = mail.list_messages(*_owner(ctx), ctx.address.mail_folder, options.query)
     path = f"mailFolders('{ctx.address.mail_folder}')/messages" if ctx.address.mail_folder else "messages"
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), path, options.select)
@@ -75,7 +77,7 @@ def list_messages(ctx: RequestContext) -> Reply:
 
 
 def get_message(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, MESSAGE_FIELDS)
+    fields = odata.parse_select_only(ctx.options, MESSAGE_FIELDS, type_name=MESSAGE)
     assert ctx.address.message is not None
     result = mail.get_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message)
     return _entity(ctx, result, fields)
