@@ -1,0 +1,135 @@
+"""Units of work: atomicity, optimistic concurrency, and no lost update under concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+import pytest
+
+from calgraph.core.errors import IrresolvableConflict
+from calgraph.core.model import Attendee, EmailAddress, Event
+from calgraph.store import SqlStore
+
+Seeded = Any  # tests/store/conftest.py
+WRITERS = 20
+
+
+def test_exception_rolls_back_everything(store: SqlStore, seeded: Seeded, make_event: Callable[..., Event]) -> None:
+    event = make_event()
+    with pytest.raises(RuntimeError), store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+        uow.put_setting_if_absent("k", "v")
+        uow.delete_calendar(seeded.mailbox.id, seeded.other_calendar.id)
+        raise RuntimeError("boom")
+    with store.unit_of_work() as uow:
+        assert uow.get_event(seeded.mailbox.id, event.id) is None
+        assert uow.get_setting("k") is None
+        assert uow.get_calendar(seeded.mailbox.id, seeded.other_calendar.id) is not None
+
+
+def test_stale_change_key_is_a_conflict(store: SqlStore, seeded: Seeded, make_event: Callable[..., Event]) -> None:
+    event = make_event()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+    with store.unit_of_work() as uow:  # a client reads the event (its ETag is ck-1) ...
+        seen = uow.get_event(seeded.mailbox.id, event.id)
+    assert seen is not None
+    with store.unit_of_work(write=True) as uow:  # ... someone else changes it ...
+        uow.update_event(seen.evolve(subject="theirs", change_key="ck-theirs"), expected_change_key=seen.change_key)
+    with pytest.raises(IrresolvableConflict), store.unit_of_work(write=True) as uow:  # ... the client's If-Match fails
+        uow.update_event(seen.evolve(subject="mine", change_key="ck-mine"), expected_change_key=seen.change_key)
+    with store.unit_of_work() as uow:
+        assert uow.get_event(seeded.mailbox.id, event.id).subject == "theirs"  # type: ignore[union-attr]
+
+
+def _invite(n: int) -> Attendee:
+    return Attendee(EmailAddress(f"attendee{n}@example.com", f"Attendee {n}"))
+
+
+def test_locked_read_modify_write_loses_no_update(store: SqlStore, seeded: Seeded,
+                                                  make_event: Callable[..., Event]) -> None:
+    """20 writers each append an attendee: BEGIN IMMEDIATE (SQLite) / FOR UPDATE (PostgreSQL)."""
+    event = make_event()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+    start = threading.Barrier(WRITERS)
+
+    def append_attendee(n: int) -> None:
+        start.wait()
+        with store.unit_of_work(write=True) as uow:
+            current = uow.get_event(seeded.mailbox.id, event.id, for_update=True)
+            assert current is not None
+            uow.update_event(current.evolve(attendees=current.attendees + (_invite(n),), change_key=f"ck-w{n}"),
+                             expected_change_key=current.change_key)
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        list(pool.map(append_attendee, range(WRITERS)))
+    with store.unit_of_work() as uow:
+        final = uow.get_event(seeded.mailbox.id, event.id)
+    assert final is not None
+    assert sorted(a.email.address for a in final.attendees) == sorted(_invite(n).email.address for n in range(WRITERS))
+
+
+def test_unlocked_writers_retry_on_conflict(store: SqlStore, seeded: Seeded,
+                                            make_event: Callable[..., Event]) -> None:
+    """Without a lock, the conditional UPDATE on the change key turns a lost update into a conflict."""
+    event = make_event()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+    start = threading.Barrier(WRITERS)
+    conflicts = []
+
+    def append_attendee(n: int) -> None:
+        start.wait()
+        while True:
+            with store.unit_of_work() as uow:
+                current = uow.get_event(seeded.mailbox.id, event.id)
+            assert current is not None
+            try:
+                with store.unit_of_work(write=True) as uow:
+                    uow.update_event(current.evolve(attendees=current.attendees + (_invite(n),),
+                                                    change_key=f"ck-w{n}"), expected_change_key=current.change_key)
+                return
+            except IrresolvableConflict:
+                conflicts.append(n)
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        list(pool.map(append_attendee, range(WRITERS)))
+    with store.unit_of_work() as uow:
+        final = uow.get_event(seeded.mailbox.id, event.id)
+    assert final is not None and len(final.attendees) == WRITERS
+
+
+def test_put_setting_if_absent_is_race_safe(store: SqlStore) -> None:
+    start = threading.Barrier(8)
+
+    def put(n: int) -> str:
+        start.wait()
+        with store.unit_of_work(write=True) as uow:
+            return uow.put_setting_if_absent("signing-key", f"value-{n}")
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(put, range(8)))
+    assert len(set(results)) == 1
+    with store.unit_of_work() as uow:
+        assert uow.get_setting("signing-key") == results[0]
+
+
+def test_sqlite_write_units_begin_immediate(store: SqlStore, db_backend: str) -> None:
+    if db_backend != "sqlite":
+        pytest.skip("SQLite only")
+    with store.engine.connect() as conn:
+        pragmas = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
+    assert pragmas == {"journal_mode": "wal", "synchronous": 1, "foreign_keys": 1, "busy_timeout": 30000}
+    with store.unit_of_work(write=True):
+        # another writer cannot start while this unit holds the write lock
+        other = store.engine.raw_connection().driver_connection
+        try:
+            other.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
+            with pytest.raises(Exception, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        finally:
+            other.close()  # type: ignore[union-attr]
