@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import calendar_permissions, calendars, directory, events, mail
@@ -11,8 +10,6 @@ from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
 from calgraph.store.interface import Store
-
-METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
 
 ROUTE_TABLES = (
     directory.ROUTES,
@@ -26,7 +23,10 @@ ROUTE_TABLES = (
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
     runtime = runtime or Runtime(store)
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
-    app = Starlette(routes=[Route("/{path:path}", dispatcher.handle, methods=METHODS)])
+    # the dispatcher answers every path and method (even paths no route pattern matches, such as one
+    # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
+    app = Starlette()
+    app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime
     return app

@@ -29,6 +29,8 @@ _ISO = re.compile(
     r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 _MAX_OFFSET = timedelta(hours=14)  # what .NET's DateTimeOffset allows
+_MIN_LOCAL = datetime(1, 1, 2)
+_MAX_LOCAL = datetime(9999, 12, 30, 23, 59, 59, 999999)
 
 
 def _parse_iso(value: object) -> tuple[datetime, timedelta | None]:
@@ -83,6 +85,8 @@ def parse_when(date_time: str, time_zone: str | None) -> When:
             local = local - offset
     except (ValueError, OverflowError):
         raise _invalid_date_time(date_time) from None
+    if not _MIN_LOCAL <= local <= _MAX_LOCAL:  # a day of margin: converting to any zone must not overflow
+        raise _invalid_date_time(date_time)
     zone = "UTC" if time_zone is None else time_zone
     timezones.resolve(zone)
     return When(local, zone)

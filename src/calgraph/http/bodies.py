@@ -4,15 +4,23 @@ case-insensitively, and type errors become Graph's 400 RequestBodyRead."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from calgraph.core import body as bodies
 from calgraph.core import datetimes
 from calgraph.core.errors import RequestBodyRead
 from calgraph.core.model import Attendee, EmailAddress, ItemBody, When
+
+# Graph's Edm.Int32, and the lengths a mailbox stores (names, addresses, categories, transaction ids):
+# larger values are a 400 RequestBodyRead here, not an overflow in the database or in date arithmetic.
+Int32 = Annotated[int, Field(ge=-2**31, le=2**31 - 1)]
+Name = Annotated[str, Field(max_length=255)]
+Address = Annotated[str, Field(max_length=320)]
+Key = Annotated[str, Field(max_length=200)]
+HexColor = Annotated[str, Field(pattern=r"^(#[0-9A-Fa-f]{6})?$")]
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "showAs": ("unknown", "free", "tentative", "busy", "oof", "workingElsewhere"),
@@ -56,8 +64,8 @@ class GraphInput(BaseModel):
 
 
 class EmailAddressInput(GraphInput):
-    address: str | None = None
-    name: str | None = None
+    address: Address | None = None
+    name: Name | None = None
 
 
 class RecipientInput(GraphInput):
@@ -130,19 +138,19 @@ class LocationInput(GraphInput):
 
 class RecurrencePatternInput(GraphInput):
     type: str
-    interval: int = 1
+    interval: Int32 = 1
     days_of_week: list[str] | None = None
     first_day_of_week: str | None = None
     index: str | None = None
-    day_of_month: int | None = None
-    month: int | None = None
+    day_of_month: Int32 | None = None
+    month: Int32 | None = None
 
 
 class RecurrenceRangeInput(GraphInput):
     type: str
     start_date: str | None = None
     end_date: str | None = None
-    number_of_occurrences: int | None = None
+    number_of_occurrences: Int32 | None = None
     recurrence_time_zone: str | None = None
 
 
@@ -169,13 +177,13 @@ class EventInput(GraphInput):
     sensitivity: str | None = None
     importance: str | None = None
     hide_attendees: bool | None = None
-    reminder_minutes_before_start: int | None = None
+    reminder_minutes_before_start: Int32 | None = None
     is_reminder_on: bool | None = None
-    categories: list[str] | None = None
+    categories: list[Name] | None = None
     recurrence: RecurrenceInput | None = None
     is_online_meeting: bool | None = None
     online_meeting_provider: str | None = None
-    transaction_id: str | None = None
+    transaction_id: Key | None = None
 
     check_show_as = enum_field("showAs", "show_as")
     check_sensitivity = enum_field("sensitivity", "sensitivity")
@@ -204,15 +212,15 @@ def _domain(value: Any) -> Any:
 
 
 class CalendarInput(GraphInput):
-    name: str | None = None
+    name: Name | None = None
     color: str | None = None
-    hex_color: str | None = None
+    hex_color: HexColor | None = None
 
     check_color = enum_field("calendarColor", "color")
 
 
 class CalendarGroupInput(GraphInput):
-    name: str | None = None
+    name: Name | None = None
 
 
 class CalendarPermissionInput(GraphInput):

@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Mapping
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from calgraph.core import timezones
 from calgraph.core.errors import MethodNotAllowed, UnknownRoute
@@ -41,6 +42,11 @@ class Dispatcher:
         self.tokens = tokens
         self.routes = routes
         self.kinds = {kind for kind, _ in routes}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As an ASGI app, for every HTTP method (unsupported ones are answered by `handle`)."""
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())

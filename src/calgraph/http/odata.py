@@ -52,9 +52,12 @@ def parse_query_string(raw: bytes | str) -> dict[str, str]:
 
 def _decode(b: bytes) -> str:
     try:
-        return unquote_to_bytes(b.replace(b"+", b" ")).decode("utf-8")
+        text = unquote_to_bytes(b.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("The query specified in the URI is not valid.") from None
+    if "\x00" in text:  # %00: no database stores it, so no filter value can hold it
+        raise BadRequest("The query specified in the URI is not valid.")
+    return text
 
 
 @dataclass(frozen=True)

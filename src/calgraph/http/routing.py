@@ -68,7 +68,10 @@ class _Cursor:
 
 
 def split_path(raw_path: str) -> list[str]:
-    return [unquote(part) for part in raw_path.split("/") if part != ""]
+    segments = [unquote(part) for part in raw_path.split("/") if part != ""]
+    if any("\x00" in segment for segment in segments):  # %00 names nothing, and no database stores it
+        raise BadRequest("Invalid URL: a path segment holds a NUL character.")
+    return segments
 
 
 def parse(raw_path: str) -> Address:

@@ -18,6 +18,7 @@ from calgraph.core.errors import (
 )
 from calgraph.core.model import Calendar, CalendarGroup, Mailbox
 from calgraph.core.permissions import Principal
+from calgraph.services.tokens import TENANT_SETTING
 from calgraph.store.interface import UnitOfWork
 
 DEFAULT = "@default"
@@ -34,14 +35,22 @@ def owner_mailbox(uow: UnitOfWork, principal: Principal, kind: str, key: str | N
             raise InvalidUser(principal.user_id)
         return mailbox
     assert key is not None
+    if idlib.is_guid(key):
+        key = key.lower()  # object ids are GUIDs, matched case-insensitively (stored lower-case)
     mailbox = uow.get_mailbox(key)
     if kind == "user":
         if mailbox is None or mailbox.kind != "user":
-            raise InvalidUser(key)
+            raise InvalidUser(_user_label(uow, key))
         return mailbox
     if mailbox is None or mailbox.kind != "group":
         raise ResourceNotFound(key)
     return mailbox
+
+
+def _user_label(uow: UnitOfWork, key: str) -> str:
+    """How ErrorInvalidUser names the user: as given, or `{objectId}@{tenantId}` for a GUID (§3.10)."""
+    tenant = uow.get_setting(TENANT_SETTING) if idlib.is_guid(key) else None
+    return f"{key}@{tenant}" if tenant else key
 
 
 def check_item_id(value: str) -> str:

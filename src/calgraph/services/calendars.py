@@ -24,6 +24,7 @@ from calgraph.store.interface import UnitOfWork
 class Calendars:
     mailbox: Mailbox
     calendars: list[Calendar]
+    editable: frozenset[str] = frozenset()   # ids of the calendars the principal may write to
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,19 @@ def list_calendars(rt: Runtime, principal: Principal, owner_kind: str, owner_key
         group_id = access.calendar_group(uow, mailbox, group_key).id if group_key else None
         if access.is_own_or_app(principal, mailbox) or mailbox.kind == "group":
             access.require_calendar(uow, principal, mailbox, None, "readBasic")
-            return Calendars(mailbox, uow.list_calendars(mailbox.id, group_id))
-        visible = []
-        for cal in uow.list_calendars(mailbox.id, group_id):
-            try:
-                access.require_calendar(uow, principal, mailbox, cal, "readBasic")
-            except AccessDenied:
-                continue
-            visible.append(cal)
-        if not visible:
-            raise AccessDenied()
-        return Calendars(mailbox, visible)
+            visible = uow.list_calendars(mailbox.id, group_id)
+        else:
+            visible = []
+            for cal in uow.list_calendars(mailbox.id, group_id):
+                try:
+                    access.require_calendar(uow, principal, mailbox, cal, "readBasic")
+                except AccessDenied:
+                    continue
+                visible.append(cal)
+            if not visible:
+                raise AccessDenied()
+        editable = frozenset(c.id for c in visible if _can_edit(uow, principal, mailbox, c))
+        return Calendars(mailbox, visible, editable)
 
 
 def get_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,

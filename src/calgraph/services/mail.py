@@ -79,9 +79,9 @@ def create_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key
         now = rt.clock()
         message = Message(
             id=rt.ids.item(), mailbox_id=mailbox.id, folder_id=folder.id, change_key=rt.ids.change_key(),
-            created=now, last_modified=now, received=now, sent=None, is_draft=True, is_read=True,
+            created=now, last_modified=now, received=now, sent=None, is_draft=True,
             sender=mailbox.email, conversation_id=rt.ids.item(),
-            internet_message_id=f"<{rt.ids.guid()}@calgraph>", **values,
+            internet_message_id=f"<{rt.ids.guid()}@calgraph>", **{"is_read": True, **values},
         )
         uow.add_message(message)
         return OneMessage(mailbox, message)

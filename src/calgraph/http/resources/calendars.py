@@ -58,7 +58,8 @@ def list_calendars(ctx: RequestContext) -> Reply:
     result = service.list_calendars(ctx.runtime, ctx.principal, *_owner(ctx.address), ctx.address.calendar_group)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendars", options.select)
     page = in_memory_page(result.calendars, options.query)
-    return collection(ctx, page, options, context, lambda c: calendar_json(c, result.mailbox))
+    return collection(ctx, page, options, context,
+                      lambda c: calendar_json(c, result.mailbox, c.id in result.editable))
 
 
 def get_calendar(ctx: RequestContext) -> Reply:
