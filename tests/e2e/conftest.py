@@ -125,6 +125,8 @@ class ServerProcess:
         raise RuntimeError(f"calgraph serve did not start; log:\n{self.log()}")
 
     def _wait_ready(self) -> bool:
+        """True once *our* process answers /me without a token with Graph's 401 (a foreign server
+        that grabbed the port in the meantime would not); False if the process died or never did."""
         assert self.proc is not None
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -132,11 +134,13 @@ class ServerProcess:
                 return False
             try:
                 urllib.request.urlopen(f"{self.base_url}/me", timeout=2)
-                return True  # (it should have said 401, but it answers)
-            except urllib.error.HTTPError:
-                return True  # 401 without a token: the server is up
+            except urllib.error.HTTPError as e:
+                if e.code == 401 and b"InvalidAuthenticationToken" in e.read():
+                    time.sleep(0.05)
+                    return self.proc.poll() is None
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         self.stop()
         return False
 
@@ -194,7 +198,10 @@ def e2e_db_url(e2e_backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            try:  # FORCE (PostgreSQL 13+) ends sessions a killed server may have left behind
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
 

@@ -55,6 +55,8 @@ async def test_event_in_a_new_calendar(tenant):
     assert await client.me.calendars.by_calendar_id(cal.id).delete() is None
     error = await graph_error(client.me.calendars.by_calendar_id(cal.id).get())
     assert (error.response_status_code, error.error.code) == (404, "ErrorItemNotFound")
+    error = await graph_error(client.me.events.by_event_id(ev.id).get())  # its events went with it
+    assert (error.response_status_code, error.error.code) == (404, "ErrorItemNotFound")
 
 
 async def test_calendar_groups(tenant):

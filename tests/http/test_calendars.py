@@ -98,9 +98,19 @@ class TestCalendarCrud:
         assert len(as_alice.get("/me/calendars").json()["value"]) == 1
 
     @pytest.mark.parametrize("body", [{"name": 5}, {"name": ["x"]}, {"name": "X", "color": "ultraviolet"},
-                                      {"name": "X", "color": 3}])
+                                      {"name": "X", "color": 3}, {"name": "n" * 256},
+                                      {"name": "X", "hexColor": "red"}, {"name": "X", "hexColor": "#" + "F" * 40}])
     def test_bad_values_are_400(self, as_alice, body):
         assert_error(as_alice.post("/me/calendars", json=body), 400, "RequestBodyRead")
+
+    def test_long_names_up_to_the_limit(self, as_alice):
+        cal = as_alice.post("/me/calendars", json={"name": "n" * 255, "hexColor": "#A1B2C3"})
+        assert cal.status_code == 201, cal.text
+        assert cal.json()["name"] == "n" * 255 and cal.json()["hexColor"] == "#A1B2C3"
+        assert_error(as_alice.patch(f"/me/calendars/{cal.json()['id']}", json={"name": "m" * 256}), 400,
+                     "RequestBodyRead")
+        assert_error(as_alice.post("/me/calendarGroups", json={"name": "g" * 256}), 400, "RequestBodyRead")
+        assert as_alice.post("/me/calendarGroups", json={"name": "g" * 255}).status_code == 201
 
     def test_get_patch_delete(self, as_alice):
         cal = as_alice.post("/me/calendars", json={"name": "Work"}).json()

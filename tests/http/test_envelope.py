@@ -3,12 +3,13 @@ methods, bad versions, and a battery of malformed requests that must never produ
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -149,6 +150,83 @@ class TestRoutesAndMethods:
             assert_error(anonymous.get(path), 401, "InvalidAuthenticationToken")
 
 
+class TestMalformedRequests:
+    """The specific answers to inputs that once broke the server (500s, or invalid JSON sent back)."""
+
+    @pytest.mark.parametrize("body", [
+        b"[" * 100000 + b"]" * 100000, b'{"a":' * 50000 + b"1" + b"}" * 50000,
+        b'{"subject": NaN}', b'{"subject": Infinity}', b'{"reminderMinutesBeforeStart": -Infinity}',
+        b'{"location": {"coordinates": {"latitude": 1e999}}}', b"\xff\xfe\x00", b'{"subject": "\xc3\x28"}',
+    ])
+    def test_unreadable_json_is_400(self, as_alice, body):
+        error = check_envelope(as_alice.post("/me/events", content=body), 400)
+        assert error["code"] == "BadRequest"
+        assert as_alice.get("/me/events").json()["value"] == []
+
+    @pytest.mark.parametrize("text", ["a\\u0000b", "\\ud800", "x\\udc00y"])
+    @pytest.mark.parametrize("path,field", [("/me/events", "subject"), ("/me/calendars", "name"),
+                                            ("/me/messages", "subject"), ("/me/calendarGroups", "name")])
+    def test_nul_and_lone_surrogates_are_400(self, as_alice, path, field, text):
+        body = event_body() if path == "/me/events" else {}
+        raw = json.dumps(body)[:-1] + (", " if body else "") + f'"{field}": "{text}"}}'
+        error = check_envelope(as_alice.post(path, content=raw.encode()), 400)
+        assert error["code"] == "BadRequest"
+
+    @pytest.mark.parametrize("path", ["/users/a%00b", "/me/mailFolders/%00", "/groups/%00/members",
+                                      "/me/calendar/calendarPermissions/x%00"])
+    def test_nul_in_path_is_400(self, as_alice, path):
+        assert check_envelope(as_alice.get(path), 400)["code"] == "BadRequest"
+
+    @pytest.mark.parametrize("query", ["$filter=subject eq 'a%00'", "$select=%00", "%00=1"])
+    def test_nul_in_query_is_400(self, as_alice, query):
+        assert check_envelope(as_alice.get(f"/users?{query}"), 400)["code"] == "BadRequest"
+
+    def test_encoded_line_breaks_in_path_are_a_graph_404(self, as_alice):
+        for path in ["/users/%0D%0A", "/users/a%0Ab/events", "/me/mailFolders/%0A"]:
+            check_envelope(as_alice.get(path), 404)
+
+    @pytest.mark.parametrize("extra", [
+        {"reminderMinutesBeforeStart": 2**31}, {"reminderMinutesBeforeStart": -(2**31) - 1},
+        {"reminderMinutesBeforeStart": 10**30},
+        {"recurrence": {"pattern": {"type": "daily", "interval": 10**20},
+                        "range": {"type": "noEnd", "startDate": "2025-01-15"}}},
+        {"recurrence": {"pattern": {"type": "daily", "interval": 1},
+                        "range": {"type": "numbered", "startDate": "2025-01-15", "numberOfOccurrences": 2**40}}},
+        {"categories": ["c" * 256]}, {"transactionId": "t" * 201},
+        {"attendees": [{"emailAddress": {"address": "a@" + "b" * 400 + ".com"}}]},
+    ])
+    def test_out_of_range_values_are_400(self, as_alice, extra):
+        assert_error(as_alice.post("/me/events", json=event_body(**extra)), 400, "RequestBodyRead")
+        assert as_alice.get("/me/events").json()["value"] == []
+
+    def test_edge_values_are_accepted(self, as_alice):
+        ev = as_alice.post("/me/events", json=event_body(reminderMinutesBeforeStart=2**31 - 1,
+                                                         categories=["c" * 255], transactionId="t" * 200))
+        assert ev.status_code == 201, ev.text
+        assert ev.json()["reminderMinutesBeforeStart"] == 2**31 - 1
+
+    @pytest.mark.parametrize("start,end,zone", [
+        ("9999-12-31T23:00:00", "9999-12-31T23:59:00", "Pacific Standard Time"),
+        ("0001-01-01T00:00:00", "0001-01-01T01:00:00", "Tokyo Standard Time"),
+        ("0001-01-01T00:00:00Z", "0001-01-01T01:00:00Z", None),
+    ])
+    def test_dates_at_the_ends_of_time_are_400(self, as_alice, start, end, zone):
+        body = {"subject": "x", "start": {"dateTime": start}, "end": {"dateTime": end}}
+        if zone:
+            body["start"]["timeZone"] = body["end"]["timeZone"] = zone
+        assert_error(as_alice.post("/me/events", json=body), 400, "RequestBodyRead")
+        eid = as_alice.post("/me/events", json=event_body()).json()["id"]
+        assert_error(as_alice.patch(f"/me/events/{eid}", json={"start": body["start"]}), 400, "RequestBodyRead")
+
+    def test_far_but_valid_dates_render_in_every_zone(self, as_alice):
+        r = as_alice.post("/me/events", json=event_body(start="9999-12-29T10:00:00", end="9999-12-30T10:00:00",
+                                                        zone="UTC"))
+        assert r.status_code == 201, r.text
+        for zone in ["Etc/GMT-14", "Etc/GMT+12", "Pacific/Kiritimati"]:
+            got = as_alice.get(f"/me/events/{r.json()['id']}", headers={"Prefer": f'outlook.timezone="{zone}"'})
+            assert got.status_code == 200, (zone, got.text)
+
+
 # -- the no-500 battery --------------------------------------------------------------------------------
 
 @dataclass
@@ -184,47 +262,67 @@ CALENDAR_PROPS = ["name", "color", "hexColor"]
 PERMISSION_PROPS = ["emailAddress", "role", "isInsideOrganization", "isRemovable"]
 MESSAGE_PROPS = ["subject", "body", "toRecipients", "ccRecipients", "importance", "isRead"]
 
-# (method, path template, properties of the body it takes); `{…}` are filled from the world
-ROUTES: list[tuple[str, str, list[str] | None]] = [
-    ("GET", "/me", None),
-    ("GET", "/users", None),
-    ("GET", "/users/{upn}", None),
-    ("GET", "/groups", None),
-    ("GET", "/groups/{grp}", None),
-    ("GET", "/groups/{grp}/members", None),
-    ("GET", "/me/events", None),
-    ("POST", "/me/events", EVENT_PROPS),
-    ("GET", "/me/events/{eid}", None),
-    ("PATCH", "/me/events/{eid}", EVENT_PROPS),
-    ("DELETE", "/me/events/{side}", None),
-    ("GET", "/users/{upn}/calendar/events", None),
-    ("POST", "/me/calendars/{cal}/events", EVENT_PROPS[:6]),
-    ("GET", "/me/calendarGroups/{dg}/calendars/{cal}/events/{side}", None),
-    ("POST", "/groups/{grp}/events", EVENT_PROPS[:8]),
-    ("POST", "/me/events/{eid}/accept", ["comment", "sendResponse"]),
-    ("GET", "/me/calendarView", None),
-    ("GET", "/me/calendars", None),
-    ("POST", "/me/calendars", CALENDAR_PROPS),
-    ("GET", "/me/calendar", None),
-    ("PATCH", "/me/calendars/{cal}", CALENDAR_PROPS),
-    ("DELETE", "/me/calendars/{cal}", None),
-    ("GET", "/groups/{grp}/calendar", None),
-    ("GET", "/me/calendarGroups", None),
-    ("POST", "/me/calendarGroups", ["name"]),
-    ("POST", "/me/calendarGroups/{cg}/calendars", CALENDAR_PROPS),
-    ("PATCH", "/me/calendarGroups/{cg}", ["name"]),
-    ("DELETE", "/me/calendarGroups/{cg}", None),
-    ("GET", "/me/calendar/calendarPermissions", None),
-    ("POST", "/me/calendars/{cal}/calendarPermissions", PERMISSION_PROPS),
-    ("PATCH", "/me/calendar/calendarPermissions/{perm}", PERMISSION_PROPS),
-    ("DELETE", "/me/calendar/calendarPermissions/{perm}", None),
-    ("GET", "/me/mailFolders", None),
-    ("GET", "/me/mailFolders/inbox", None),
-    ("GET", "/me/mailFolders/inbox/messages", None),
-    ("POST", "/me/messages", MESSAGE_PROPS),
-    ("POST", "/me/mailFolders/{fid}/messages", MESSAGE_PROPS[:3]),
-    ("PATCH", "/me/messages/{mid}", MESSAGE_PROPS),
-    ("DELETE", "/me/messages/{mid}", None),
+_n = itertools.count()
+
+
+def _event() -> dict[str, Any]:
+    return event_body(subject=f"Base {next(_n)}")
+
+
+def _named() -> dict[str, Any]:
+    return {"name": f"Base {next(_n)}"}
+
+
+def _grant() -> dict[str, Any]:
+    return {"emailAddress": {"address": f"guest{next(_n)}@contoso.com"}, "role": "read"}
+
+
+def _nothing() -> dict[str, Any]:
+    return {}
+
+
+# (method, path template, properties of the body it takes, a valid body each wrong property is added to);
+# `{…}` are filled from the world
+ROUTES: list[tuple[str, str, list[str] | None, Callable[[], dict[str, Any]] | None]] = [
+    ("GET", "/me", None, None),
+    ("GET", "/users", None, None),
+    ("GET", "/users/{upn}", None, None),
+    ("GET", "/groups", None, None),
+    ("GET", "/groups/{grp}", None, None),
+    ("GET", "/groups/{grp}/members", None, None),
+    ("GET", "/me/events", None, None),
+    ("POST", "/me/events", EVENT_PROPS, _event),
+    ("GET", "/me/events/{eid}", None, None),
+    ("PATCH", "/me/events/{eid}", EVENT_PROPS, _nothing),
+    ("DELETE", "/me/events/{side}", None, None),
+    ("GET", "/users/{upn}/calendar/events", None, None),
+    ("POST", "/me/calendars/{cal}/events", EVENT_PROPS[:6], _event),
+    ("GET", "/me/calendarGroups/{dg}/calendars/{cal}/events/{side}", None, None),
+    ("POST", "/groups/{grp}/events", EVENT_PROPS[:8], _event),
+    ("POST", "/me/events/{eid}/accept", ["comment", "sendResponse"], _nothing),
+    ("GET", "/me/calendarView", None, None),
+    ("GET", "/me/calendars", None, None),
+    ("POST", "/me/calendars", CALENDAR_PROPS, _named),
+    ("GET", "/me/calendar", None, None),
+    ("PATCH", "/me/calendars/{cal}", CALENDAR_PROPS, _nothing),
+    ("DELETE", "/me/calendars/{cal}", None, None),
+    ("GET", "/groups/{grp}/calendar", None, None),
+    ("GET", "/me/calendarGroups", None, None),
+    ("POST", "/me/calendarGroups", ["name"], _nothing),
+    ("POST", "/me/calendarGroups/{cg}/calendars", CALENDAR_PROPS, _named),
+    ("PATCH", "/me/calendarGroups/{cg}", ["name"], _nothing),
+    ("DELETE", "/me/calendarGroups/{cg}", None, None),
+    ("GET", "/me/calendar/calendarPermissions", None, None),
+    ("POST", "/me/calendars/{cal}/calendarPermissions", PERMISSION_PROPS, _grant),
+    ("PATCH", "/me/calendar/calendarPermissions/{perm}", PERMISSION_PROPS, _nothing),
+    ("DELETE", "/me/calendar/calendarPermissions/{perm}", None, None),
+    ("GET", "/me/mailFolders", None, None),
+    ("GET", "/me/mailFolders/inbox", None, None),
+    ("GET", "/me/mailFolders/inbox/messages", None, None),
+    ("POST", "/me/messages", MESSAGE_PROPS, _nothing),
+    ("POST", "/me/mailFolders/{fid}/messages", MESSAGE_PROPS[:3], _nothing),
+    ("PATCH", "/me/messages/{mid}", MESSAGE_PROPS, _nothing),
+    ("DELETE", "/me/messages/{mid}", None, None),
 ]
 
 BAD_SEGMENTS = [
@@ -262,7 +360,8 @@ BAD_HEADERS: list[dict[str, Any]] = [
     {"If-Match": 'W/"'}, {"If-Match": "*"}, {"If-Match": "W/"}, {"If-Match": '""'},
     {"Content-Type": "text/plain; charset=utf-16"}, {"Content-Type": "application/json; charset=latin-1"},
     {"client-request-id": "x" * 4000}, {"client-request-id": ""},
-    {"Authorization": b"Bearer \xff\xfe"}, {"Prefer": b"outlook.timezone=\"\xe9t\xe9\""}, {"Authorization": "Bearer a.b"}, {"Authorization": "Bearer " + "A" * 8000},
+    {"Authorization": b"Bearer \xff\xfe"}, {"Prefer": b"outlook.timezone=\"\xe9t\xe9\""},
+    {"Authorization": "Bearer a.b"}, {"Authorization": "Bearer " + "A" * 8000},
 ]
 RAW_BODIES: list[bytes] = [
     b"", b" ", b"\xff\xfe\x00", b"\xff", b"{", b"[", b"}", b"null", b"true", b"1", b'"string"', b"[]", b"[{}]",
@@ -293,13 +392,16 @@ def assert_sane(response, label: str) -> None:
         json.loads(response.content)  # strict JSON: no NaN / Infinity
 
 
-def _bodies(props: list[str]) -> list[tuple[str, bytes]]:
+def _bodies(props: list[str], base: Callable[[], dict[str, Any]]) -> list[tuple[str, bytes]]:
     out = [(f"raw {body[:40]!r}", body) for body in RAW_BODIES]
     for prop in props:
         for value in WRONG_VALUES:
             out.append((f"{prop}={str(value)[:40]}", json.dumps({prop: value}).encode()))
+            out.append((f"valid + {prop}={str(value)[:40]}", json.dumps({**base(), prop: value}).encode()))
         for raw in RAW_VALUES:
             out.append((f"{prop}={raw.decode()}", b'{"' + prop.encode() + b'": ' + raw + b"}"))
+            valid = json.dumps(base()).encode()[:-1] + (b", " if base() else b"")
+            out.append((f"valid + {prop}={raw.decode()}", valid + b'"' + prop.encode() + b'": ' + raw + b"}"))
     out.append(("all null", json.dumps({p: None for p in props}).encode()))
     out.append(("all lists", json.dumps({p: [] for p in props}).encode()))
     out.append(("all numbers", json.dumps({p: 10**30 for p in props}).encode()))
@@ -315,8 +417,8 @@ def _swap_last_id(path: str, segment: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("method,template,props", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
-def test_no_500s(tenant, world, as_alice, method, template, props):
+@pytest.mark.parametrize("method,template,props,base", ROUTES, ids=[f"{m} {p}" for m, p, _, _ in ROUTES])
+def test_no_500s(tenant, world, as_alice, method, template, props, base):
     world.ids.setdefault("fid", "inbox")
     path = world.fill(template)
     send = as_alice.request
@@ -332,8 +434,8 @@ def test_no_500s(tenant, world, as_alice, method, template, props):
     for odd in [path + "/", path.replace("/", "//"), path + "/%00", path + "/" + "x" * 3000, path.upper()]:
         assert_sane(send(method, odd, content=b"{}"), f"path {odd[:80]}")
     # 2. bodies (write routes only: a body on GET/DELETE is ignored anyway)
-    if props is not None:
-        for label, body in _bodies(props):
+    if props is not None and base is not None:
+        for label, body in _bodies(props, base):
             assert_sane(send(method, path, content=body, headers={"Content-Type": "application/json"}), label)
     # 3. query strings and headers (DELETE last: it may succeed once)
     for query in BAD_QUERIES:

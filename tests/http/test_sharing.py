@@ -72,6 +72,8 @@ class TestPermissionCrud:
         {"emailAddress": {"address": "not-an-address"}, "role": "read"},
         {"emailAddress": {"address": "alice@contoso.com"}, "role": "read"},   # the owner
         {"emailAddress": "bob@contoso.com", "role": "read"},
+        {"emailAddress": {"address": "b" * 400 + "@contoso.com"}, "role": "read"},
+        {"emailAddress": {"address": "bob@contoso.com", "name": "n" * 1000}, "role": "read"},
     ])
     def test_invalid_grants_are_400(self, as_alice, body):
         r = as_alice.post("/me/calendar/calendarPermissions", json=body)

@@ -3,43 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
-from calgraph.core.model import (
-    Calendar,
-    CalendarGroup,
-    EmailAddress,
-    Event,
-    MailFolder,
-    Mailbox,
-    Message,
-    When,
-)
+from calgraph.core.model import Calendar, CalendarGroup, EmailAddress, Event, Mailbox, MailFolder, Message, When
 from calgraph.store import SqlStore
-
-T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
-class Seeded:
-    """One user mailbox with a default calendar group, two calendars, inbox and deleteditems."""
-
-    mailbox: Mailbox
-    group: CalendarGroup
-    calendar: Calendar
-    other_calendar: Calendar
-    inbox: MailFolder
-    deleted: MailFolder
-
-
-def build_mailbox(n: int, kind: str = "user", name: str | None = None) -> Mailbox:
-    address = f"User{n}@Example.com" if kind == "user" else f"Group{n}@Example.com"
-    return Mailbox(id=f"mb-{kind}-{n}", kind=kind, address=address, display_name=name or f"User {n}",
-                   created=T0 + timedelta(seconds=n))
+from tests.store.builders import T0, Seeded, build_mailbox
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from calgraph.core.model import (
     NEVER,
@@ -26,7 +26,7 @@ from calgraph.store.codec import (
     parse_ts,
 )
 
-T = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+T = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
 
 def rich_event() -> Event:

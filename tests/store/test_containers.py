@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
 
-from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, MailFolder
+from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import Call, Compare, ItemQuery, OrderBy, Prop, Value
 from calgraph.store import SqlStore
-
-Seeded = Any  # tests/store/conftest.py
+from tests.store.builders import Seeded
 
 
 def test_settings(store: SqlStore) -> None:
@@ -20,7 +19,7 @@ def test_settings(store: SqlStore) -> None:
         assert uow.get_setting("signing-key") == "first"
 
 
-def test_mailboxes_by_id_or_address(store: SqlStore, make_mailbox: Callable[..., Any]) -> None:
+def test_mailboxes_by_id_or_address(store: SqlStore, make_mailbox: Callable[..., Mailbox]) -> None:
     user = make_mailbox(1)
     with store.unit_of_work(write=True) as uow:
         uow.add_mailbox(user)
@@ -30,7 +29,7 @@ def test_mailboxes_by_id_or_address(store: SqlStore, make_mailbox: Callable[...,
         assert uow.get_mailbox("nobody@example.com") is None
 
 
-def test_list_mailboxes_filters_orders_and_pages(store: SqlStore, make_mailbox: Callable[..., Any]) -> None:
+def test_list_mailboxes_filters_orders_and_pages(store: SqlStore, make_mailbox: Callable[..., Mailbox]) -> None:
     names = ["Megan Bowen", "adele Vance", "Alex Wilber", "Diego Siciliani"]
     users = [make_mailbox(n, name=name) for n, name in enumerate(names, start=1)]
     with store.unit_of_work(write=True) as uow:
@@ -54,7 +53,7 @@ def test_list_mailboxes_filters_orders_and_pages(store: SqlStore, make_mailbox: 
         assert ([m.display_name for m in last.items], last.has_more, last.total) == (["Diego Siciliani"], False, None)
 
 
-def test_group_members(store: SqlStore, make_mailbox: Callable[..., Any]) -> None:
+def test_group_members(store: SqlStore, make_mailbox: Callable[..., Mailbox]) -> None:
     group, alice, bob = make_mailbox(1, "group"), make_mailbox(2), make_mailbox(3)
     with store.unit_of_work(write=True) as uow:
         for mailbox in (group, alice, bob):

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
 
 import pytest
 from sqlalchemy import func, select
 
 from calgraph.core.errors import ItemNotFound
-from calgraph.core.model import Attendee, EmailAddress, Event, When
+from calgraph.core.model import Attendee, Calendar, CalendarPermission, EmailAddress, Event, Mailbox, When
 from calgraph.core.query import And, Any_, Call, Compare, Filter, ItemQuery, Not, Or, OrderBy, Prop, Value
 from calgraph.store import SqlStore
-from calgraph.store.schema import event_categories
+from calgraph.store.schema import event_categories, events
+from tests.store.builders import Seeded
 
-Seeded = Any  # tests/store/conftest.py
 MakeEvent = Callable[..., Event]
 
 
-def add(store: SqlStore, *events: Event) -> None:
+def add(store: SqlStore, *items: Event) -> None:
     with store.unit_of_work(write=True) as uow:
-        for event in events:
+        for event in items:
             uow.add_event(event)
 
 
@@ -83,9 +83,7 @@ def test_find_by_transaction_id(store: SqlStore, seeded: Seeded, make_event: Mak
 
 
 def test_find_events_by_ical_uid_across_mailboxes(store: SqlStore, seeded: Seeded, make_event: MakeEvent,
-                                                  make_mailbox: Callable[..., Any]) -> None:
-    from calgraph.core.model import Calendar
-
+                                                  make_mailbox: Callable[..., Mailbox]) -> None:
     attendee_box = make_mailbox(2)
     organizer_copy = make_event(ical_uid="meeting-1")
     with store.unit_of_work(write=True) as uow:
@@ -113,8 +111,6 @@ def test_events_moved_to_a_mail_folder(store: SqlStore, seeded: Seeded, make_eve
 
 def test_delete_calendar_removes_its_events_and_permissions(store: SqlStore, seeded: Seeded,
                                                             make_event: MakeEvent) -> None:
-    from calgraph.core.model import CalendarPermission
-
     doomed, survivor = make_event(categories=("Red",)), make_event(calendar_id=seeded.other_calendar.id)
     add(store, doomed, survivor)
     with store.unit_of_work(write=True) as uow:
@@ -144,8 +140,8 @@ def test_creation_order_across_calendars(store: SqlStore, seeded: Seeded, make_e
 
 
 def test_paging(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
-    events = [make_event() for _ in range(7)]
-    add(store, *events)
+    created = [make_event() for _ in range(7)]
+    add(store, *created)
     with store.unit_of_work() as uow:
         first = uow.query_events([seeded.calendar.id], ItemQuery(top=3, count=True))
         middle = uow.query_events([seeded.calendar.id], ItemQuery(top=3, skip=3))
@@ -153,11 +149,11 @@ def test_paging(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
         exact = uow.query_events([seeded.calendar.id], ItemQuery(top=7))
         filtered = uow.query_events([seeded.calendar.id], ItemQuery(
             top=1, count=True, filter=Call("endswith", Prop("subject"), Value("3"))))
-    assert ([e.id for e in first.items], first.has_more, first.total) == ([e.id for e in events[:3]], True, 7)
-    assert ([e.id for e in middle.items], middle.has_more, middle.total) == ([e.id for e in events[3:6]], True, None)
-    assert ([e.id for e in last.items], last.has_more, last.total) == ([events[6].id], False, 7)
+    assert ([e.id for e in first.items], first.has_more, first.total) == ([e.id for e in created[:3]], True, 7)
+    assert ([e.id for e in middle.items], middle.has_more, middle.total) == ([e.id for e in created[3:6]], True, None)
+    assert ([e.id for e in last.items], last.has_more, last.total) == ([created[6].id], False, 7)
     assert (len(exact.items), exact.has_more) == (7, False)
-    assert ([e.id for e in filtered.items], filtered.has_more, filtered.total) == ([events[2].id], False, 1)
+    assert ([e.id for e in filtered.items], filtered.has_more, filtered.total) == ([created[2].id], False, 1)
 
 
 def test_orderby(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
@@ -187,7 +183,7 @@ def catalogue(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> dict[st
     def at(day: int, hour: int, zone: str = "UTC") -> dict[str, When]:
         return {"start": When(datetime(2017, 7, day, hour), zone), "end": When(datetime(2017, 7, day, hour + 1), zone)}
 
-    events = {
+    by_name = {
         "standup": make_event(subject="Daily Standup", categories=("Red", "Work"), **at(1, 8)),
         "review": make_event(subject="Quarterly review 50% done", show_as="tentative",
                              organizer=EmailAddress("Boss@Contoso.com", "The Boss"), **at(1, 12)),
@@ -197,8 +193,8 @@ def catalogue(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> dict[st
                             **at(4, 9, "Europe/Berlin")),  # 07:00 UTC
         "retro": make_event(subject="Retro", is_organizer=False, importance="high", **at(7, 15)),
     }
-    add(store, *events.values())
-    return events
+    add(store, *by_name.values())
+    return by_name
 
 
 def names(catalogue: dict[str, Event], found: list[str]) -> list[str]:
@@ -272,9 +268,8 @@ def test_unicode_subjects_match_case_insensitively(store: SqlStore, seeded: Seed
 
 
 def test_seq_is_creation_order(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
-    events = [make_event(id=f"ev-{name}") for name in ("zulu", "alpha", "mike")]
-    add(store, *events)
+    created = [make_event(id=f"ev-{name}") for name in ("zulu", "alpha", "mike")]
+    add(store, *created)
     assert ids(store, seeded, ItemQuery()) == ["ev-zulu", "ev-alpha", "ev-mike"]
     with store.engine.connect() as conn:
-        from calgraph.store.schema import events as table
-        assert conn.execute(select(func.count(func.distinct(table.c.seq)))).scalar_one() == 3
+        assert conn.execute(select(func.count(func.distinct(events.c.seq)))).scalar_one() == 3

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -11,8 +12,8 @@ from calgraph.core.errors import IrresolvableConflict
 from calgraph.core.model import EmailAddress, Message
 from calgraph.core.query import And, Call, Compare, ItemQuery, Not, OrderBy, Prop, Value
 from calgraph.store import SqlStore
+from tests.store.builders import Seeded
 
-Seeded = Any  # tests/store/conftest.py
 MakeMessage = Callable[..., Message]
 
 

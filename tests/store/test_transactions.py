@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
 
 import pytest
 
 from calgraph.core.errors import IrresolvableConflict
 from calgraph.core.model import Attendee, EmailAddress, Event
 from calgraph.store import SqlStore
+from tests.store.builders import Seeded
 
-Seeded = Any  # tests/store/conftest.py
 WRITERS = 20
 
 

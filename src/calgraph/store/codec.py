@@ -10,7 +10,7 @@ import dataclasses
 import json
 import types
 import typing
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from functools import cache
 from typing import Any, TypeVar
 
@@ -27,7 +27,7 @@ NULL_TS = ""          # an absent instant (e.g. a draft's receivedDateTime) in a
 def format_ts(instant: datetime) -> str:
     """The fixed-width UTC column format; a naive datetime is taken as UTC."""
     if instant.tzinfo is not None:
-        instant = instant.astimezone(timezone.utc)
+        instant = instant.astimezone(UTC)
     return (
         f"{instant.year:04d}-{instant.month:02d}-{instant.day:02d}T"
         f"{instant.hour:02d}:{instant.minute:02d}:{instant.second:02d}.{instant.microsecond:06d}"
@@ -40,7 +40,7 @@ def format_optional_ts(instant: datetime | None) -> str:
 
 def parse_ts(value: str) -> datetime:
     """A column timestamp back to an aware UTC datetime."""
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def event_bound_ts(when: When, is_all_day: bool) -> str:
@@ -144,7 +144,7 @@ def decode(hint: Any, value: Any) -> Any:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(decode(args[0], item) for item in value)
-        return tuple(decode(arg, item) for arg, item in zip(args, value))
+        return tuple(decode(arg, item) for arg, item in zip(args, value, strict=True))
     if hint is datetime:
         return datetime.fromisoformat(value)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):

@@ -6,9 +6,10 @@ text uses binary (code point) order on both databases; instants compare as fixed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from sqlalchemy import String, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.ext.compiler import compiles
@@ -16,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from calgraph.core.errors import InvalidProperty, UnsupportedQuery
-from calgraph.core.query import Any_, And, Call, Compare, Filter, Not, Or, OrderBy, Prop, Value
+from calgraph.core.query import And, Any_, Call, Compare, Filter, Not, Or, OrderBy, Prop, Value
 from calgraph.store.codec import NULL_TS, format_ts
 from calgraph.store.schema import event_categories, events, mailboxes, messages
 

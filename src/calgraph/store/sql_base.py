@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, ColumnElement, Row, Table, and_, func, select, true
+from sqlalchemy import ColumnElement, Connection, Row, Table, and_, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from calgraph.core.errors import IrresolvableConflict, ItemNotFound
@@ -31,14 +32,19 @@ class UnitOfWorkBase:
         dialect = postgresql if self.dialect_name == "postgresql" else sqlite
         self.conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
-    def ensure_updated(
-        self, table: Table, identity: Sequence[ColumnElement[bool]], rowcount: int, expected_change_key: str | None
+    def update_item(
+        self, table: Table, identity: Sequence[ColumnElement[bool]], values: dict[str, Any],
+        expected_change_key: str | None,
     ) -> None:
-        """After a conditional UPDATE: no row matched means a stale change key, or no such item."""
-        if rowcount:
+        """UPDATE ... WHERE identity [AND change_key = expected]: no row matched means a stale change key
+        (IrresolvableConflict) or no such item (ItemNotFound)."""
+        conditions = [*identity]
+        if expected_change_key is not None:
+            conditions.append(table.c.change_key == expected_change_key)
+        if self.conn.execute(update(table).where(*conditions).values(**values)).rowcount:
             return
-        exists = self.conn.execute(select(table.c.change_key).where(*identity)).first()
-        if exists is not None and expected_change_key is not None:
+        exists = self.conn.execute(select(table.c.change_key).where(*identity)).first() is not None
+        if exists and expected_change_key is not None:
             raise IrresolvableConflict()
         raise ItemNotFound()
 

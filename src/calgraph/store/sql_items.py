@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Select, delete, insert, select
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -52,10 +53,7 @@ class ItemsMixin(UnitOfWorkBase):
 
     def update_event(self, event: Event, expected_change_key: str | None = None) -> None:
         identity = [events.c.id == event.id, events.c.mailbox_id == event.mailbox_id]
-        conditions = identity if expected_change_key is None else [*identity, events.c.change_key == expected_change_key]
-        values = _without(event_columns(event), "id")
-        result = self.conn.execute(update(events).where(*conditions).values(**values))
-        self.ensure_updated(events, identity, result.rowcount, expected_change_key)
+        self.update_item(events, identity, _without(event_columns(event), "id"), expected_change_key)
         self.conn.execute(delete(event_categories).where(event_categories.c.event_id == event.id))
         self._write_categories(event)
 
@@ -96,10 +94,7 @@ class ItemsMixin(UnitOfWorkBase):
 
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None:
         identity = [messages.c.id == message.id, messages.c.mailbox_id == message.mailbox_id]
-        conditions = identity if expected_change_key is None else [*identity, messages.c.change_key == expected_change_key]
-        values = _without(message_columns(message), "id")
-        result = self.conn.execute(update(messages).where(*conditions).values(**values))
-        self.ensure_updated(messages, identity, result.rowcount, expected_change_key)
+        self.update_item(messages, identity, _without(message_columns(message), "id"), expected_change_key)
 
     def delete_message(self, mailbox_id: str, message_id: str) -> None:
         self.conn.execute(delete(messages).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id))

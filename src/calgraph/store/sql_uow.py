@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, func, insert, select, true, update
 
-from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, MailFolder, Mailbox
+from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import ItemQuery, Page
 from calgraph.store.codec import format_ts, parse_ts
 from calgraph.store.query_sql import binary_text, order_clauses, where_clause
