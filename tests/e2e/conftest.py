@@ -164,7 +164,10 @@ class ServerProcess:
 # -- database -----------------------------------------------------------------------------------------
 
 def _backend() -> str:
-    return os.environ.get("CALGRAPH_TEST_DB", "sqlite").strip().lower()
+    backend = os.environ.get("CALGRAPH_TEST_DB", "sqlite").strip().lower()
+    if backend not in ("sqlite", "postgres"):
+        raise pytest.UsageError(f"CALGRAPH_TEST_DB must be 'sqlite' or 'postgres', not {backend!r}")
+    return backend
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from msgraph.generated.models.event import Event
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
-from tests.e2e.conftest import ServerProcess, cli, graph_error, lunch
+from tests.e2e.conftest import ServerProcess, graph_error, lunch
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("CALGRAPH_TEST_DB", "sqlite").strip().lower() != "postgres",
@@ -39,8 +39,8 @@ def server_b(tenant, tmp_path_factory) -> Iterator[ServerProcess]:
 @pytest.fixture(scope="module")
 def gina(tenant, server_b) -> str:
     """A user and token made with the CLI after both servers are up; returns the token."""
-    cli(tenant.db_url, "users", "add", "gina@contoso.test", "--name", "Gina Green")
-    return cli(tenant.db_url, "token", "gina@contoso.test")
+    tenant.cli("users", "add", "gina@contoso.test", "--name", "Gina Green")
+    return tenant.cli("token", "gina@contoso.test")
 
 
 def if_match(etag: str) -> RequestConfiguration:

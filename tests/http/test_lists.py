@@ -90,3 +90,11 @@ def test_users_list_and_filter(tenant, alice, bob, as_alice):
     r = as_alice.get("/users?$filter=startswith(displayName,'Bob')")
     assert [u["mail"] for u in r.json()["value"]] == ["bob@contoso.com"]
     assert len(as_alice.get("/users").json()["value"]) == 2
+
+
+def test_expand_attachments_gives_an_empty_collection(as_alice):
+    ev = as_alice.post("/me/events", json=event_body()).json()
+    assert "transactionId" not in ev
+    assert as_alice.get(f"/me/events/{ev['id']}?$expand=attachments").json()["attachments"] == []
+    listed = as_alice.get("/me/events?$expand=attachments&$select=subject").json()["value"][0]
+    assert listed["attachments"] == [] and listed["subject"] == "Lunch"

@@ -150,6 +150,9 @@ class TestGrantee:
         created = writer.post(f"/users/{alice.id}/events", json=event_body(subject="By Bob"))
         assert created.status_code == 201, created.text
         assert created.json()["@odata.context"] == f"{ROOT}users('{alice.id}')/events/$entity"
+        # a delegate creates the event on the owner's behalf: the owner organizes it
+        assert created.json()["organizer"]["emailAddress"]["address"] == "alice@contoso.com"
+        assert created.json()["isOrganizer"] is True
         patched = writer.patch(f"/users/alice@contoso.com/events/{eid}", json={"subject": "Moved"})
         assert patched.status_code == 200, patched.text
         assert patched.json()["subject"] == "Moved"
@@ -243,3 +246,18 @@ class TestGrantee:
         assert r.status_code == 201, r.text
         assert [e["subject"] for e in as_alice.get(f"/me/calendars/{side['id']}/events").json()["value"]] == ["Bob's"]
         assert_error(writer.post(f"/users/{alice.id}/events", json=event_body()), 403, "ErrorAccessDenied")
+
+
+def test_event_in_a_shared_secondary_calendar_is_found_by_id_alone(tenant, alice, bob):
+    owner = tenant.api(alice)
+    side = owner.post("/me/calendars", json={"name": "Shared side"}).json()
+    eid = owner.post(f"/me/calendars/{side['id']}/events", json={
+        "subject": "Side", "start": {"dateTime": "2025-05-01T10:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2025-05-01T11:00", "timeZone": "UTC"}}).json()["id"]
+    assert owner.post(f"/me/calendars/{side['id']}/calendarPermissions",
+                      json={"emailAddress": {"address": bob.address}, "role": "read"}).status_code == 201
+    grantee = tenant.api(bob, ["Calendars.Read.Shared"])
+    assert grantee.get(f"/users/{alice.address}/events/{eid}").status_code == 200
+    assert grantee.get(f"/users/{alice.address}/events/AAMk{'B' * 60}AAA=").status_code == 404
+    stranger = tenant.api(tenant.user("carol@contoso.com"), ["Calendars.Read.Shared"])
+    assert stranger.get(f"/users/{alice.address}/events/{eid}").status_code == 403

@@ -22,7 +22,8 @@ def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, c
     body: dict[str, Any] = {"@odata.context": context}
     if page.total is not None:
         body["@odata.count"] = page.total
-    body["value"] = [render.select(to_json(item), options.select) for item in page.items]
+    shown = options.select and (*options.select, *options.expand)
+    body["value"] = [render.select(to_json(item), shown) for item in page.items]
     if page.has_more and page.items:
         body["@odata.nextLink"] = odata.next_link(
             ctx.base_url, ctx.raw_path, options.options, options.query.skip + len(page.items))

@@ -93,7 +93,6 @@ def event(ev: Event, view: View) -> dict[str, Any]:
         "lastModifiedDateTime": format_instant(ev.last_modified),
         "changeKey": ev.change_key,
         "categories": list(ev.categories),
-        "transactionId": ev.transaction_id,
         "originalStartTimeZone": ev.original_start_time_zone,
         "originalEndTimeZone": ev.original_end_time_zone,
         "iCalUId": ev.ical_uid,
@@ -129,6 +128,8 @@ def event(ev: Event, view: View) -> dict[str, Any]:
         "attendees": [attendee(a, view) for a in ev.attendees],
         "organizer": email(ev.organizer),
     }
+    if ev.transaction_id is not None:
+        out["transactionId"] = ev.transaction_id
     if ev.original_start is not None:
         out["originalStart"] = format_instant(ev.original_start)
     if view.beta:

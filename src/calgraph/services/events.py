@@ -7,7 +7,7 @@ from typing import Any
 
 from calgraph.core import events as rules
 from calgraph.core import permissions
-from calgraph.core.errors import IrresolvableConflict, ItemNotFound
+from calgraph.core.errors import AccessDenied, IrresolvableConflict, ItemNotFound
 from calgraph.core.model import Calendar, Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
@@ -106,8 +106,11 @@ def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, ne
     named = None
     if scope.calendar is not None:
         named = access.calendar(uow, mailbox, scope.calendar, scope.calendar_group)
-    if not access.is_own_or_app(principal, mailbox):
-        access.require_calendar(uow, principal, mailbox, named, need)
+    if not access.is_own_or_app(principal, mailbox):  # a stranger learns nothing, not even "not found"
+        if named is not None or mailbox.kind == "group":
+            access.require_calendar(uow, principal, mailbox, named, need)
+        elif not access.shared_calendars(uow, principal, mailbox):
+            raise AccessDenied()
     access.check_item_id(event_id)
     event = uow.get_event(mailbox.id, event_id, for_update=for_update)
     if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):

@@ -13,6 +13,7 @@ from calgraph.services import events as service
 from calgraph.store.interface import EVENT_PROPERTIES
 
 SELECTABLE = render.EVENT_FIELDS
+EXPANDABLE = frozenset({"attachments"})  # events hold no attachments here: always an empty collection
 
 
 def scope(address: Address) -> service.Scope:
@@ -25,17 +26,19 @@ def view(ctx: RequestContext, include_body: bool = True) -> render.View:
 
 
 def list_events(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE)
+    options = odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE, expandable=EXPANDABLE)
     result = service.list_events(ctx.runtime, ctx.principal, scope(ctx.address), options.query)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", options.select)
     shown = view(ctx, result.include_body)
-    return collection(ctx, result.page, options, context, lambda ev: render.event(ev, shown))
+    return collection(ctx, result.page, options, context,
+                      lambda ev: _expanded(render.event(ev, shown), options.expand))
 
 
 def get_event(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, SELECTABLE)
+    fields = odata.parse_select_only(ctx.options, SELECTABLE, expandable=EXPANDABLE)
+    expand = odata.parse_list_options(ctx.options, {}, SELECTABLE, expandable=EXPANDABLE).expand
     result = service.get_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx))
-    return _entity(ctx, result, fields)
+    return _entity(ctx, result, fields, expand=expand)
 
 
 def create_event(ctx: RequestContext) -> Reply:
@@ -62,9 +65,14 @@ def _event_id(ctx: RequestContext) -> str:
 
 
 def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ...] | None,
-            status: int = 200) -> Reply:
+            status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
-    return entity(render.event(result.event, view(ctx, result.include_body)), context, fields, status)
+    body = _expanded(render.event(result.event, view(ctx, result.include_body)), expand)
+    return entity(body, context, fields and (*fields, *expand), status)
+
+
+def _expanded(item: dict, expand: tuple[str, ...]) -> dict:
+    return {**item, **{name: [] for name in expand}}
 
 
 ROUTES = {
