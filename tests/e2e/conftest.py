@@ -163,22 +163,10 @@ class ServerProcess:
 
 # -- database -----------------------------------------------------------------------------------------
 
-def _backend() -> str:
-    backend = os.environ.get("CALGRAPH_TEST_DB", "sqlite").strip().lower()
-    if backend not in ("sqlite", "postgres"):
-        raise pytest.UsageError(f"CALGRAPH_TEST_DB must be 'sqlite' or 'postgres', not {backend!r}")
-    return backend
-
-
 @pytest.fixture(scope="session")
-def e2e_backend() -> str:
-    return _backend()
-
-
-@pytest.fixture(scope="session")
-def e2e_db_url(e2e_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_db_url(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of its own for the e2e session (not migrated: the CLI and the server do that)."""
-    if e2e_backend != "postgres":
+    if db_backend != "postgres":
         path = tmp_path_factory.mktemp("e2e-db") / "calgraph.db"
         yield f"sqlite:///{path}"
         return

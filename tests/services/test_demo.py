@@ -1,0 +1,35 @@
+"""The demo tenant that `calgraph serve --demo` seeds, and the serve command's printout."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from calgraph import cli
+from calgraph.core.query import ItemQuery
+from calgraph.services.demo import GROUP, MAIN_USER, USERS, seed_demo
+
+
+def test_seed_is_complete_and_idempotent(store):
+    assert seed_demo(store) == MAIN_USER
+    assert seed_demo(store) == MAIN_USER
+    with store.unit_of_work() as uow:
+        users = uow.list_mailboxes("user", ItemQuery(top=100)).items
+        assert sorted(u.address for u in users) == sorted(a for a, _ in USERS)
+        group = uow.get_mailbox(GROUP[0])
+        assert group is not None and len(uow.list_group_members(group.id)) == 3
+        adele = uow.get_mailbox(MAIN_USER)
+        calendar = uow.default_calendar(adele.id)
+        events = uow.query_events([calendar.id], ItemQuery(top=100)).items
+        assert len(events) == 4
+        assert any(e.attendees for e in events) and any(e.is_all_day for e in events)
+
+
+def test_serve_demo_prints_url_token_and_curl(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append((app, kw)))
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    result = CliRunner().invoke(cli.app, ["serve", "--demo", "--port", "9123", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:9123/v1.0" in result.output
+    assert "curl -H \"Authorization: Bearer ey" in result.output
+    assert calls and calls[0][1]["port"] == 9123
