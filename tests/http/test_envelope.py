@@ -443,3 +443,9 @@ def test_no_500s(tenant, world, as_alice, method, template, props, base):
     for headers in BAD_HEADERS:
         assert_sane(send(method, path, content=b'{"subject": "ok", "name": "ok2"}', headers=headers),
                     f"headers {str(headers)[:80]}")
+
+
+def test_oversized_body_is_413_in_the_envelope(as_alice):
+    r = as_alice.post("/me/events", content=b"{" + b" " * (4 * 1024 * 1024 + 10) + b"}",
+                      headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "RequestEntityTooLarge"

@@ -151,6 +151,11 @@ class IrresolvableConflict(GraphError):
     )
 
 
+class PayloadTooLarge(GraphError):
+    status, code = 413, "RequestEntityTooLarge"
+    message = "The request body is larger than the 4 MB calgraph accepts."
+
+
 class UnsupportedMediaType(GraphError):
     status, code = 415, "UnsupportedMediaType"
     message = "A supported MIME type could not be found that matches the content type of the response."

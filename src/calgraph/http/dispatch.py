@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from calgraph.core import timezones
-from calgraph.core.errors import MethodNotAllowed, UnknownRoute
+from calgraph.core.errors import MethodNotAllowed, PayloadTooLarge, UnknownRoute
 from calgraph.http import odata, routing
 from calgraph.http.auth import authenticate
 from calgraph.http.context import RequestContext
@@ -25,6 +25,7 @@ Handler = Callable[[RequestContext], Reply]
 RouteTable = Mapping[tuple[str, str], Handler]
 
 JSON = "application/json"
+MAX_BODY = 4 * 1024 * 1024
 
 
 def merge_routes(tables: Iterable[RouteTable]) -> dict[tuple[str, str], Handler]:
@@ -54,7 +55,7 @@ class Dispatcher:
         prefs = None
         try:
             raw_path = _raw_path(request)
-            body = await request.body()
+            body = await _read_body(request)
             ctx = await run_in_threadpool(self._context, request, raw_path, body)
             prefs = ctx.prefs
             reply = await run_in_threadpool(self._handler(ctx), ctx)
@@ -113,3 +114,13 @@ def _raw_path(request: Request) -> str:
     if raw:
         return raw.decode("latin-1").split("?", 1)[0]
     return request.scope["path"]
+
+
+async def _read_body(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
