@@ -56,12 +56,14 @@ class Dispatcher:
         try:
             raw_path = _raw_path(request)
             body = await _read_body(request)
-            ctx = await run_in_threadpool(self._context, request, raw_path, body)
-            prefs = ctx.prefs
-            reply = await run_in_threadpool(self._handler(ctx), ctx)
+            prefs, reply = await run_in_threadpool(self._run, request, raw_path, body)  # DB work: off the loop
         except Exception as error:  # every failure becomes Graph's envelope, never a traceback
             reply = error_reply(error, request_id, client_request_id)
         return self._render(reply, request_id, client_request_id, prefs)
+
+    def _run(self, request: Request, raw_path: str, body: bytes) -> tuple[odata.Preferences, Reply]:
+        ctx = self._context(request, raw_path, body)
+        return ctx.prefs, self._handler(ctx)(ctx)
 
     def _context(self, request: Request, raw_path: str, body: bytes) -> RequestContext:
         principal = authenticate(request.headers, self.tokens)
