@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, TypeVar
 
 from calgraph.core.model import Mailbox
-from calgraph.core.query import ItemQuery, Page
+from calgraph.core.query import ItemQuery, Page, matches, sort_items
 from calgraph.http import odata, render
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
@@ -34,7 +34,18 @@ def entity(item: dict[str, Any], context: str, fields: Iterable[str] | None = No
     return Reply(status, {"@odata.context": context, **render.select(item, fields)})
 
 
-def in_memory_page(items: list[T], query: ItemQuery) -> Page[T]:
-    """Pages a short list (calendars, groups, folders) the way the store pages items."""
-    window = items[query.skip:query.skip + query.top]
-    return Page(window, len(items) if query.count else None, len(items) > query.skip + query.top)
+def in_memory_page(items: list[T], query: ItemQuery, to_json: Callable[[T], dict[str, Any]]) -> Page[T]:
+    """Filters, sorts and pages a short list (calendars, groups, folders) as the store does items,
+    looking property paths up in each item's Graph JSON."""
+    rendered = {id(item): to_json(item) for item in items}
+
+    def value_of(item: T, path: str) -> Any:
+        value: Any = rendered[id(item)]
+        for part in path.split("/"):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    kept = [item for item in items if matches(query.filter, lambda path: value_of(item, path))]
+    kept = sort_items(kept, query.orderby, value_of)
+    window = kept[query.skip:query.skip + query.top]
+    return Page(window, len(kept) if query.count else None, len(kept) > query.skip + query.top)

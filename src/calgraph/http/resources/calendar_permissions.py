@@ -14,6 +14,10 @@ from calgraph.http.routing import DEFAULT
 from calgraph.services import sharing
 
 TYPE = "microsoft.graph.calendarPermission"
+PROPERTIES = {
+    "id": str, "role": str, "isRemovable": bool, "isInsideOrganization": bool,
+    "emailAddress/address": str, "emailAddress/name": str,
+}
 FIELDS = frozenset({"id", "emailAddress", "isRemovable", "isInsideOrganization", "role", "allowedRoles"})
 ALLOWED_ROLES = ["none", "freeBusyRead", "limitedRead", "read", "write"]
 DELEGATE_ROLES = ["delegateWithoutPrivateEventAccess", "delegateWithPrivateEventAccess"]
@@ -43,9 +47,9 @@ def _context(ctx: RequestContext, result: Any, fields: tuple[str, ...] | None, e
 
 
 def list_permissions(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, FIELDS, type_name=TYPE)
+    options = odata.parse_list_options(ctx.options, PROPERTIES, FIELDS, type_name=TYPE)
     result = sharing.list_permissions(*_args(ctx))
-    page = in_memory_page(result.permissions, options.query)
+    page = in_memory_page(result.permissions, options.query, permission_json)
     return collection(ctx, page, options, _context(ctx, result, options.select, False), permission_json)
 
 

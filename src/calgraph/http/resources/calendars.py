@@ -19,6 +19,11 @@ CALENDAR_FIELDS = frozenset({
     "isRemovable", "owner",
 })
 GROUP_FIELDS = frozenset({"id", "name", "classId", "changeKey"})
+CALENDAR_PROPERTIES = {
+    "id": str, "name": str, "color": str, "hexColor": str, "changeKey": str, "isDefaultCalendar": bool,
+    "canEdit": bool, "canShare": bool, "isRemovable": bool, "owner/address": str, "owner/name": str,
+}
+GROUP_PROPERTIES = {"id": str, "name": str, "classId": str, "changeKey": str}
 
 
 def calendar_json(cal: Calendar, owner: Mailbox, can_edit: bool = True) -> dict[str, Any]:
@@ -54,12 +59,14 @@ def _calendar_path(address: Address) -> str:
 
 
 def list_calendars(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, CALENDAR_FIELDS, type_name="microsoft.graph.calendar")
+    options = odata.parse_list_options(ctx.options, CALENDAR_PROPERTIES, CALENDAR_FIELDS, type_name="microsoft.graph.calendar")
     result = service.list_calendars(ctx.runtime, ctx.principal, *_owner(ctx.address), ctx.address.calendar_group)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendars", options.select)
-    page = in_memory_page(result.calendars, options.query)
-    return collection(ctx, page, options, context,
-                      lambda c: calendar_json(c, result.mailbox, c.id in result.editable))
+
+    def to_json(cal: Calendar) -> dict[str, Any]:
+        return calendar_json(cal, result.mailbox, cal.id in result.editable)
+
+    return collection(ctx, in_memory_page(result.calendars, options.query, to_json), options, context, to_json)
 
 
 def get_calendar(ctx: RequestContext) -> Reply:
@@ -98,10 +105,10 @@ def _calendar_entity(ctx: RequestContext, result: service.OneCalendar, fields: t
 
 
 def list_groups(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, GROUP_FIELDS, type_name="microsoft.graph.calendarGroup")
+    options = odata.parse_list_options(ctx.options, GROUP_PROPERTIES, GROUP_FIELDS, type_name="microsoft.graph.calendarGroup")
     result = service.list_groups(ctx.runtime, ctx.principal, *_owner(ctx.address))
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendarGroups", options.select)
-    return collection(ctx, in_memory_page(result.groups, options.query), options, context, group_json)
+    return collection(ctx, in_memory_page(result.groups, options.query, group_json), options, context, group_json)
 
 
 def get_group(ctx: RequestContext) -> Reply:

@@ -79,11 +79,11 @@ def list_all(ctx: RequestContext) -> Reply:
 
 
 def list_members(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, USER_FIELDS, type_name="microsoft.graph.user")
+    options = odata.parse_list_options(ctx.options, MAILBOX_PROPERTIES, USER_FIELDS, type_name="microsoft.graph.user")
     assert ctx.address.owner is not None and ctx.address.owner.key is not None
     _, members = people.list_members(ctx.runtime, ctx.principal, ctx.address.owner.key)
     context = render.context_url(ctx.service_root, "", "directoryObjects", options.select)
-    return collection(ctx, in_memory_page(members, options.query), options, context, user_json)
+    return collection(ctx, in_memory_page(members, options.query, user_json), options, context, user_json)
 
 
 ROUTES = {

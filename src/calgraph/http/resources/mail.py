@@ -16,6 +16,10 @@ from calgraph.store.interface import MESSAGE_PROPERTIES
 
 MESSAGE = "microsoft.graph.message"
 FOLDER = "microsoft.graph.mailFolder"
+FOLDER_PROPERTIES = {
+    "id": str, "displayName": str, "parentFolderId": str, "childFolderCount": int, "unreadItemCount": int,
+    "totalItemCount": int, "isHidden": bool,
+}
 FOLDER_FIELDS = frozenset({
     "id", "displayName", "parentFolderId", "childFolderCount", "unreadItemCount", "totalItemCount", "isHidden",
 })
@@ -53,10 +57,10 @@ def _view(ctx: RequestContext) -> render.View:
 
 
 def list_folders(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, {}, FOLDER_FIELDS, type_name=FOLDER)
+    options = odata.parse_list_options(ctx.options, FOLDER_PROPERTIES, FOLDER_FIELDS, type_name=FOLDER)
     result = mail.list_folders(*_owner(ctx))
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "mailFolders", options.select)
-    return collection(ctx, in_memory_page(result.folders, options.query), options, context, folder_json)
+    return collection(ctx, in_memory_page(result.folders, options.query, folder_json), options, context, folder_json)
 
 
 def get_folder(ctx: RequestContext) -> Reply:
