@@ -50,10 +50,6 @@ class InvalidIdMalformed(GraphError):
     status, code, message = 400, "ErrorInvalidIdMalformed", "Id is malformed."
 
 
-class PropertyValidationFailure(GraphError):
-    status, code, message = 400, "ErrorPropertyValidationFailure", "At least one property failed validation."
-
-
 class TimeZoneNotSupported(GraphError):
     status, code = 400, "TimeZoneNotSupportedException"
 
@@ -85,11 +81,6 @@ class UnsupportedQuery(GraphError):
 
 class AppOnlyMe(BadRequest):
     message = "/me request is only valid with delegated authentication flow."
-
-
-class InvalidRecipients(GraphError):
-    status, code = 400, "ErrorInvalidRecipients"
-    message = "At least one recipient is not valid."
 
 
 # 401 / 403 ---------------------------------------------------------------------------------------
@@ -132,7 +123,7 @@ class UnknownRoute(GraphError):
         super().__init__(f"Resource not found for the segment '{segment}'." if segment else None)
 
 
-# 405 / 409 / 412 / 415 ---------------------------------------------------------------------------
+# 405 / 409 / 412 / 413 ---------------------------------------------------------------------------
 
 class MethodNotAllowed(GraphError):
     status, code = 405, "Request_BadRequest"
@@ -154,8 +145,3 @@ class IrresolvableConflict(GraphError):
 class PayloadTooLarge(GraphError):
     status, code = 413, "RequestEntityTooLarge"
     message = "The request body is larger than the 4 MB calgraph accepts."
-
-
-class UnsupportedMediaType(GraphError):
-    status, code = 415, "UnsupportedMediaType"
-    message = "A supported MIME type could not be found that matches the content type of the response."

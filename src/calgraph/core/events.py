@@ -53,11 +53,6 @@ def apply_changes(event: Event, changes: dict[str, Any], ids: Ids, now: datetime
     return updated.evolve(change_key=ids.change_key(), last_modified=now)
 
 
-def times_changed(before: Event, after: Event) -> bool:
-    return (before.start, before.end, before.is_all_day, before.recurrence) != (
-        after.start, after.end, after.is_all_day, after.recurrence)
-
-
 def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) -> Event:
     values = dict(changes)
     if "body" in values:

@@ -17,7 +17,6 @@ NEVER = datetime(1, 1, 1, tzinfo=timezone.utc)
 MailboxKind = Literal["user", "group"]
 ResponseType = Literal["none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"]
 EventType = Literal["singleInstance", "occurrence", "exception", "seriesMaster"]
-WellKnownFolder = Literal["inbox", "sentitems", "deleteditems", "drafts"]
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,6 @@ class RequestContext:
         _check_strings(value)
         return value
 
-    def json_or_empty(self) -> dict[str, Any]:
-        return self.json() if self.raw_body.strip() else {}
-
     @property
     def if_match(self) -> str | None:
         value = self.headers.get("if-match")

@@ -42,10 +42,6 @@ class Address:
     message: str | None = None
     permission: str | None = None
 
-    @property
-    def is_beta(self) -> bool:
-        return self.version == "beta"
-
 
 class _Cursor:
     def __init__(self, segments: list[str]) -> None:
