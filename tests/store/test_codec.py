@@ -10,6 +10,7 @@ from calgraph.core.model import (
     EmailAddress,
     Event,
     ItemBody,
+    MeetingInfo,
     Message,
     ResponseStatus,
     TimeSlot,
@@ -76,7 +77,11 @@ def test_message_round_trip_is_lossless() -> None:
         id="m", mailbox_id="mb", folder_id="f", change_key="ck", created=T, last_modified=T,
         kind="eventMessageRequest", subject="Invite", sender=EmailAddress("s@x.com", "S"),
         to_recipients=(EmailAddress("a@x.com"), EmailAddress("b@x.com", "B")), received=T, sent=None,
-        event_id="ev", meeting={"meetingMessageType": "meetingRequest", "startDateTime": {"dateTime": "x"}},
+        event_id="ev", meeting=MeetingInfo(
+            "meetingTentativelyAccepted", When(datetime(2024, 1, 1, 9), "Pacific Standard Time"),
+            When(datetime(2024, 1, 1, 10), "UTC"), {"displayName": "Room"}, response_type="tentativelyAccepted",
+            proposed_new_time=TimeSlot(When(datetime(2024, 1, 2, 9), "UTC"), When(datetime(2024, 1, 2, 10), "UTC")),
+        ),
     )
     restored = loads(Message, dumps(message))
     assert restored == message

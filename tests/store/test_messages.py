@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from calgraph.core.errors import IrresolvableConflict
-from calgraph.core.model import EmailAddress, Message
+from calgraph.core.model import EmailAddress, MeetingInfo, Message, When
 from calgraph.core.query import And, Call, Compare, ItemQuery, Not, OrderBy, Prop, Value
 from calgraph.store import SqlStore
 from tests.store.builders import Seeded
@@ -32,7 +32,8 @@ def listed(store: SqlStore, seeded: Seeded, query: ItemQuery, folder: str | None
 def test_add_get_update_delete(store: SqlStore, seeded: Seeded, make_message: MakeMessage) -> None:
     message = make_message(kind="eventMessageRequest", event_id="ev-1",
                            to_recipients=(EmailAddress("a@x.com", "A"),),
-                           meeting={"meetingMessageType": "meetingRequest"})
+                           meeting=MeetingInfo("meetingRequest", When(datetime(2025, 1, 1, 9), "UTC"),
+                                               When(datetime(2025, 1, 1, 10), "UTC")))
     add(store, message)
     with store.unit_of_work(write=True) as uow:
         assert uow.get_message(seeded.mailbox.id, message.id, for_update=True) == message

@@ -145,3 +145,41 @@ class IrresolvableConflict(GraphError):
 class PayloadTooLarge(GraphError):
     status, code = 413, "RequestEntityTooLarge"
     message = "The request body is larger than the 4 MB calgraph accepts."
+
+
+# meetings (§3.10 and decisions 3-8 of §10) -------------------------------------------------------
+
+_CANT = "Your request can't be completed. "
+
+
+class NotOrganizer(InvalidRequest):
+    message = _CANT + "You need to be an organizer to cancel a meeting."
+
+
+class OrganizerCannotRespond(InvalidRequest):
+    message = _CANT + "You can't respond to this meeting because you're the meeting organizer."
+
+
+class ProposalsNotAllowed(InvalidRequest):
+    message = _CANT + "The organizer of this meeting doesn't allow new time proposals."
+
+
+class SendResponseRequired(InvalidParameter):
+    def __init__(self, parameter: str) -> None:
+        super().__init__(f"'SendResponse' must be true when '{parameter}' is not null.")
+
+
+class MeetingCancelled(GraphError):
+    status, message = 400, _CANT + "The meeting has been canceled."
+
+
+class CalendarIsCancelledForAccept(MeetingCancelled):
+    code = "ErrorCalendarIsCancelledForAccept"
+
+
+class CalendarIsCancelledForTentative(MeetingCancelled):
+    code = "ErrorCalendarIsCancelledForTentative"
+
+
+class CalendarIsCancelledForDecline(MeetingCancelled):
+    code = "ErrorCalendarIsCancelledForDecline"

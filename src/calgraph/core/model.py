@@ -164,18 +164,55 @@ class Event:
     online_meeting: dict[str, Any] | None = None
     transaction_id: str | None = None
     mail_folder_id: str | None = None  # set when the event sits in a mail folder (Deleted Items)
+    reminder_snoozed_until: datetime | None = None
+
+    @property
+    def is_meeting(self) -> bool:
+        return bool(self.attendees)
 
     def evolve(self, **changes: Any) -> "Event":
         return replace(self, **changes)
 
 
 MessageKind = Literal["message", "eventMessage", "eventMessageRequest", "eventMessageResponse"]
+MeetingMessageType = Literal[
+    "none", "meetingRequest", "meetingCancelled", "meetingAccepted", "meetingTentativelyAccepted",
+    "meetingDeclined",
+]
+MeetingRequestType = Literal["none", "newMeetingRequest", "fullUpdate", "informationalUpdate"]
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    """What an eventMessage says about its meeting (eventMessageRequest / eventMessageResponse add
+    the fields after `is_out_of_date`). `meetingTentativelyAccepted` is spelled as in beta; v1.0's
+    `meetingTenativelyAccepted` is a rendering matter."""
+
+    message_type: MeetingMessageType
+    start: When
+    end: When
+    location: dict[str, Any] = field(default_factory=dict)
+    is_all_day: bool = False
+    event_type: EventType = "singleInstance"
+    recurrence: dict[str, Any] | None = None
+    is_out_of_date: bool = False
+    request_type: MeetingRequestType | None = None
+    allow_new_time_proposals: bool | None = None
+    response_requested: bool | None = None
+    previous_start: When | None = None
+    previous_end: When | None = None
+    previous_location: dict[str, Any] | None = None
+    response_type: ResponseType | None = None
+    proposed_new_time: TimeSlot | None = None
+
+    def evolve(self, **changes: Any) -> "MeetingInfo":
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
 class Message:
-    """A mail item. Meeting messages carry their Graph-specific fields in `meeting`
-    (meetingMessageType, startDateTime, responseType, proposedNewTime, ...) and link to an event."""
+    """A mail item. Meeting messages (kind eventMessage*) carry `meeting` and link to the event
+    in the same mailbox that they are about (`event_id`)."""
 
     id: str
     mailbox_id: str
@@ -197,7 +234,7 @@ class Message:
     conversation_id: str = ""
     internet_message_id: str = ""
     event_id: str | None = None
-    meeting: dict[str, Any] = field(default_factory=dict)
+    meeting: MeetingInfo | None = None
 
     def evolve(self, **changes: Any) -> "Message":
         return replace(self, **changes)

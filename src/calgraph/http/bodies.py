@@ -12,7 +12,7 @@ from pydantic.alias_generators import to_camel
 from calgraph.core import body as bodies
 from calgraph.core import datetimes
 from calgraph.core.errors import RequestBodyRead
-from calgraph.core.model import Attendee, EmailAddress, ItemBody, When
+from calgraph.core.model import Attendee, EmailAddress, ItemBody, TimeSlot, When
 
 # Graph's Edm.Int32, and the lengths a mailbox stores (names, addresses, categories, transaction ids):
 # larger values are a 400 RequestBodyRead here, not an overflow in the database or in date arithmetic.
@@ -209,6 +209,35 @@ def _domain(value: Any) -> Any:
     if hasattr(value, "to_domain"):
         return value.to_domain()
     return value
+
+
+class TimeSlotInput(GraphInput):
+    start: DateTimeTimeZoneInput
+    end: DateTimeTimeZoneInput
+
+    def to_domain(self) -> TimeSlot:
+        return TimeSlot(self.start.to_domain(), self.end.to_domain())
+
+
+class RespondInput(GraphInput):
+    """accept / tentativelyAccept / decline (`proposedNewTime` is read for the latter two only)."""
+
+    comment: str | None = None
+    send_response: bool | None = None
+    proposed_new_time: TimeSlotInput | None = None
+
+
+class CancelInput(GraphInput):
+    comment: str | None = None
+
+
+class ForwardInput(GraphInput):
+    to_recipients: list[RecipientInput] | None = None
+    comment: str | None = None
+
+
+class SnoozeInput(GraphInput):
+    new_reminder_time: DateTimeTimeZoneInput | None = None
 
 
 class CalendarInput(GraphInput):

@@ -15,6 +15,7 @@ from calgraph.core.model import (
     EmailAddress,
     Event,
     ItemBody,
+    MeetingInfo,
     Message,
     ResponseStatus,
     TimeSlot,
@@ -146,7 +147,6 @@ MESSAGE_TYPES = {
     "eventMessageRequest": "#microsoft.graph.eventMessageRequest",
     "eventMessageResponse": "#microsoft.graph.eventMessageResponse",
 }
-_MEETING_TIMES = ("startDateTime", "endDateTime", "previousStartDateTime", "previousEndDateTime")
 
 
 def message(msg: Message, view: View) -> dict[str, Any]:
@@ -182,25 +182,61 @@ def message(msg: Message, view: View) -> dict[str, Any]:
         "replyTo": [],
         "flag": {"flagStatus": "notFlagged"},
     }
-    for key, value in msg.meeting.items():
-        out[key] = _meeting_value(key, value, view)
+    if msg.meeting is not None:
+        out.update(meeting_fields(msg.kind, msg.meeting, view))
     return out
 
 
-def _meeting_value(key: str, value: Any, view: View) -> Any:
-    if key in _MEETING_TIMES and isinstance(value, When):
-        return date_time_time_zone(value, view)
-    if key == "proposedNewTime" and isinstance(value, TimeSlot):
-        return time_slot(value, view)
-    return value
+def meeting_fields(kind: str, info: MeetingInfo, view: View) -> dict[str, Any]:
+    """eventMessage's own properties, and those of eventMessageRequest / eventMessageResponse."""
+    message_type = info.message_type
+    if message_type == "meetingTentativelyAccepted" and not view.beta:
+        message_type = "meetingTenativelyAccepted"  # sic: v1.0 spells it so (decision 21)
+    out: dict[str, Any] = {
+        "meetingMessageType": message_type,
+        "startDateTime": date_time_time_zone(info.start, view, info.is_all_day),
+        "endDateTime": date_time_time_zone(info.end, view, info.is_all_day),
+        "location": info.location,
+        "isAllDay": info.is_all_day,
+        "isOutOfDate": info.is_out_of_date,
+        "isDelegated": False,
+        "recurrence": info.recurrence,
+        "type": info.event_type,
+    }
+    if kind == "eventMessageRequest":
+        out.update({
+            "allowNewTimeProposals": info.allow_new_time_proposals,
+            "meetingRequestType": info.request_type,
+            "previousStartDateTime": _optional_time(info.previous_start, view),
+            "previousEndDateTime": _optional_time(info.previous_end, view),
+            "previousLocation": info.previous_location,
+            "responseRequested": info.response_requested,
+        })
+    elif kind == "eventMessageResponse":
+        out["responseType"] = info.response_type
+        out["proposedNewTime"] = None if info.proposed_new_time is None else _as_proposed(info.proposed_new_time, view)
+    return out
+
+
+def _optional_time(when: When | None, view: View) -> dict[str, Any] | None:
+    return None if when is None else date_time_time_zone(when, view)
+
+
+def _as_proposed(slot: TimeSlot, view: View) -> dict[str, Any]:
+    """A response message echoes the proposal in the zone it was made in, to the second, unless
+    Prefer: outlook.timezone asks for another zone (§4)."""
+    if view.timezone is not None:
+        return time_slot(slot, view)
+    return {part: {"dateTime": when.local.replace(microsecond=0).isoformat(), "timeZone": when.zone}
+            for part, when in (("start", slot.start), ("end", slot.end))}
 
 
 def select(item: dict[str, Any], fields: Iterable[str] | None) -> dict[str, Any]:
     """Keep only the $select-ed properties (plus id and annotations)."""
     if fields is None:
         return item
-    wanted = {f.lower() for f in fields} | {"id"}
-    return {k: v for k, v in item.items() if k.startswith("@") or k.lower() in wanted}
+    wanted = {f.lower().rsplit("/", 1)[-1] for f in fields} | {"id"}  # expanded `type/nav` shows as `nav`
+    return {k: v for k, v in item.items() if k.startswith("@") or k.split("@", 1)[0].lower() in wanted}
 
 
 def context_url(service_root: str, owner_segment: str, path: str, fields: Iterable[str] | None = None,

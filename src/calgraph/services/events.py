@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from calgraph.core import events as rules
-from calgraph.core import permissions
+from calgraph.core import permissions, scheduling
 from calgraph.core.errors import AccessDenied, IrresolvableConflict, ItemNotFound
 from calgraph.core.model import Calendar, Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
-from calgraph.services import access
+from calgraph.services import access, delivery
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
 
@@ -67,15 +67,28 @@ def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[
                 return OneEvent(mailbox, existing, created=False)
         event = rules.new_event(rt.ids, rt.clock(), mailbox, calendar, changes, join_url_base)
         uow.add_event(event)
+        recipients = scheduling.invitees(event, delivery.members(uow, mailbox))
+        if recipients:
+            organizer = delivery.party(uow, mailbox)
+            delivery.apply(uow, scheduling.invite(
+                event, organizer, delivery.parties(uow, recipients, organizer),
+                delivery.members(uow, mailbox), delivery.stamp(rt)))
         return OneEvent(mailbox, event)
 
 
 def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  changes: dict[str, Any], if_match: str | None, join_url_base: str) -> OneEvent:
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox, event = _find(uow, principal, scope, event_id, "write", for_update=True)
-        _check_if_match(event, if_match)
+        mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
         updated = rules.apply_changes(event, changes, rt.ids, rt.clock(), join_url_base)
+        members = delivery.members(uow, mailbox)
+        if event.is_organizer and (scheduling.invitees(event, members) or scheduling.invitees(updated, members)):
+            organizer = delivery.party(uow, mailbox)
+            everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
+            updated, outcome = scheduling.reinvite(
+                event, updated, organizer, delivery.parties(uow, everyone, organizer), members,
+                delivery.copies_of(uow, event), delivery.stamp(rt))
+            delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
         return OneEvent(mailbox, updated)
 
@@ -83,9 +96,27 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
 def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox, event = _find(uow, principal, scope, event_id, "write", for_update=True)
-        _check_if_match(event, if_match)
-        uow.delete_event(mailbox.id, event.id)
+        mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
+        members = delivery.members(uow, mailbox)
+        if event.is_organizer and scheduling.invitees(event, members):  # the organizer's DELETE cancels
+            organizer = delivery.party(uow, mailbox)
+            delivery.apply(uow, scheduling.cancel(
+                event, None, organizer, delivery.parties(uow, scheduling.invitees(event, members), organizer),
+                members, delivery.copies_of(uow, event), delivery.stamp(rt)))
+        else:
+            uow.delete_event(mailbox.id, event.id)
+
+
+def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, if_match: str | None,
+                    need: access.Need = "write") -> tuple[Mailbox, Event]:
+    """The event, with its meeting locked against concurrent changes, checked against If-Match."""
+    mailbox, found = _find(uow, principal, scope, event_id, need)
+    uow.lock_meeting(found.ical_uid)
+    event = uow.get_event(mailbox.id, found.id, for_update=True)
+    if event is None or event.calendar_id is None:
+        raise ItemNotFound()
+    _check_if_match(event, if_match)
+    return mailbox, event
 
 
 def _check_if_match(event: Event, if_match: str | None) -> None:
@@ -99,8 +130,8 @@ def _calendar(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mail
     return mailbox, calendar
 
 
-def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, need: access.Need,
-          for_update: bool = False) -> tuple[Mailbox, Event]:
+def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
+          need: access.Need) -> tuple[Mailbox, Event]:
     """The event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
     mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
     named = None
@@ -112,7 +143,7 @@ def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, ne
         elif not access.shared_calendars(uow, principal, mailbox):
             raise AccessDenied()
     access.check_item_id(event_id)
-    event = uow.get_event(mailbox.id, event_id, for_update=for_update)
+    event = uow.get_event(mailbox.id, event_id)
     if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):
         raise ItemNotFound()
     calendar = named or uow.get_calendar(mailbox.id, event.calendar_id)

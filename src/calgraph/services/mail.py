@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from calgraph.core import permissions
 from calgraph.core.errors import ItemNotFound
-from calgraph.core.model import ItemBody, MailFolder, Mailbox, Message
+from calgraph.core.model import Event, ItemBody, MailFolder, Mailbox, Message
 from calgraph.core.permissions import Principal
 from calgraph.core.query import Compare, ItemQuery, Page, Prop, Value
 from calgraph.services import access
@@ -32,12 +32,14 @@ class Folders:
 class Messages:
     mailbox: Mailbox
     page: Page[Message]
+    events: dict[str, Event] = field(default_factory=dict)  # a meeting message's `event`, when expanded
 
 
 @dataclass(frozen=True)
 class OneMessage:
     mailbox: Mailbox
     message: Message
+    events: dict[str, Event] = field(default_factory=dict)
 
 
 _UNREAD = Compare("eq", Prop("isRead"), Value(False))
@@ -56,18 +58,31 @@ def get_folder(rt: Runtime, principal: Principal, owner_kind: str, owner_key: st
 
 
 def list_messages(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
-                  folder_key: str | None, query: ItemQuery) -> Messages:
+                  folder_key: str | None, query: ItemQuery, with_events: bool = False) -> Messages:
     with rt.store.unit_of_work() as uow:
         mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
         folder_id = _folder(uow, mailbox, folder_key).id if folder_key else None
-        return Messages(mailbox, uow.query_messages(mailbox.id, folder_id, query))
+        page = uow.query_messages(mailbox.id, folder_id, query)
+        return Messages(mailbox, page, _events(uow, mailbox, page.items) if with_events else {})
 
 
 def get_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
-                folder_key: str | None, message_id: str) -> OneMessage:
+                folder_key: str | None, message_id: str, with_events: bool = False) -> OneMessage:
     with rt.store.unit_of_work() as uow:
         mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
-        return OneMessage(mailbox, _message(uow, mailbox, folder_key, message_id))
+        message = _message(uow, mailbox, folder_key, message_id)
+        return OneMessage(mailbox, message, _events(uow, mailbox, [message]) if with_events else {})
+
+
+def _events(uow: UnitOfWork, mailbox: Mailbox, items: list[Message]) -> dict[str, Event]:
+    """The events meeting messages link to (the recipient's own copy), where they still exist."""
+    found: dict[str, Event] = {}
+    for message in items:
+        if message.event_id and message.event_id not in found:
+            event = uow.get_event(mailbox.id, message.event_id)
+            if event is not None:
+                found[event.id] = event
+    return found
 
 
 def create_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,

@@ -99,6 +99,11 @@ class UnitOfWork(Protocol):
     def find_event_by_transaction_id(self, mailbox_id: str, transaction_id: str) -> Event | None: ...
     def find_events_by_ical_uid(self, ical_uid: str) -> list[Event]:
         """Every copy of a meeting, across mailboxes."""
+    def find_organizer_event(self, ical_uid: str) -> Event | None:
+        """The organizer's copy of a meeting (`isOrganizer`), wherever it sits."""
+    def lock_meeting(self, ical_uid: str) -> None:
+        """Serialise the write units that change one meeting (every copy of it) until this one ends.
+        Take it before reading what will be changed, and take only one per unit of work."""
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
         """Events in those calendars (never ones moved to a mail folder); without $orderby in
         creation order."""
@@ -112,6 +117,8 @@ class UnitOfWork(Protocol):
     def query_messages(self, mailbox_id: str, folder_id: str | None, query: ItemQuery) -> Page[Message]:
         """Messages of one folder, or of the whole mailbox when `folder_id` is None; without
         $orderby newest received first."""
+    def find_messages_by_event(self, mailbox_id: str, event_id: str) -> list[Message]:
+        """The meeting messages of one mailbox that link to that event, oldest first."""
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None: ...
     def delete_message(self, mailbox_id: str, message_id: str) -> None: ...
 

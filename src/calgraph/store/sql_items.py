@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, insert, select, text, true
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -34,6 +35,16 @@ class ItemsMixin(UnitOfWorkBase):
         statement = (select(events.c.data).where(events.c.ical_uid == ical_uid)
                      .order_by(events.c.seq, binary_text(events.c.id)))
         return [loads(Event, row.data) for row in self.conn.execute(statement)]
+
+    def find_organizer_event(self, ical_uid: str) -> Event | None:
+        return self._one_event(select(events.c.data).where(events.c.ical_uid == ical_uid,
+                                                           events.c.is_organizer == true())
+                               .order_by(events.c.seq).limit(1))
+
+    def lock_meeting(self, ical_uid: str) -> None:
+        if self.dialect_name == "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises all writers
+            key = int.from_bytes(hashlib.blake2b(ical_uid.encode(), digest_size=8).digest(), "big", signed=True)
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
         ids = list(calendar_ids)
@@ -91,6 +102,12 @@ class ItemsMixin(UnitOfWorkBase):
             [messages.c.mailbox_id == mailbox_id, folder, where_clause("message", query.filter)],
             order, query, lambda row: loads(Message, row.data),
         )
+
+    def find_messages_by_event(self, mailbox_id: str, event_id: str) -> list[Message]:
+        statement = (select(messages.c.data).where(messages.c.mailbox_id == mailbox_id,
+                                                   messages.c.event_id == event_id)
+                     .order_by(messages.c.seq, binary_text(messages.c.id)))
+        return [loads(Message, row.data) for row in self.conn.execute(statement)]
 
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None:
         identity = [messages.c.id == message.id, messages.c.mailbox_id == message.mailbox_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from calgraph.core import body as bodies
-from calgraph.core.model import ItemBody
+from calgraph.core.model import Event, ItemBody, Message
 from calgraph.http import odata, render
 from calgraph.http.bodies import MessageInput, parse
 from calgraph.http.collections import collection, entity, in_memory_page, owner_segment
@@ -15,6 +15,8 @@ from calgraph.services import mail
 from calgraph.store.interface import MESSAGE_PROPERTIES
 
 MESSAGE = "microsoft.graph.message"
+# the event of a meeting message; Graph names it with the type cast, `event` alone is accepted too
+EXPANDABLE = frozenset({"microsoft.graph.eventMessage/event", "event"})
 FOLDER = "microsoft.graph.mailFolder"
 FOLDER_PROPERTIES = {
     "id": str, "displayName": str, "parentFolderId": str, "childFolderCount": int, "unreadItemCount": int,
@@ -72,19 +74,38 @@ def get_folder(ctx: RequestContext) -> Reply:
 
 
 def list_messages(ctx: RequestContext) -> Reply:
-    options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS, type_name=MESSAGE)
-    result = mail.list_messages(*_owner(ctx), ctx.address.mail_folder, options.query)
+    options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS, type_name=MESSAGE,
+                                       expandable=EXPANDABLE)
+    result = mail.list_messages(*_owner(ctx), ctx.address.mail_folder, options.query,
+                                with_events=bool(options.expand))
     path = f"mailFolders('{ctx.address.mail_folder}')/messages" if ctx.address.mail_folder else "messages"
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), path, options.select)
     view = _view(ctx)
-    return collection(ctx, result.page, options, context, lambda m: render.message(m, view))
+    return collection(ctx, result.page, options, context,
+                      lambda m: _with_event(ctx, result.mailbox, m, result.events, options.expand, view))
 
 
 def get_message(ctx: RequestContext) -> Reply:
-    fields = odata.parse_select_only(ctx.options, MESSAGE_FIELDS, type_name=MESSAGE)
+    fields = odata.parse_select_only(ctx.options, MESSAGE_FIELDS, type_name=MESSAGE, expandable=EXPANDABLE)
+    expand = odata.parse_list_options(ctx.options, {}, MESSAGE_FIELDS, type_name=MESSAGE,
+                                      expandable=EXPANDABLE).expand
     assert ctx.address.message is not None
-    result = mail.get_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message)
-    return _entity(ctx, result, fields)
+    result = mail.get_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message,
+                              with_events=bool(expand))
+    return _entity(ctx, result, fields and (*fields, *expand), expand=expand)
+
+
+def _with_event(ctx: RequestContext, mailbox: Any, message: Message, events: dict[str, Event],
+                expand: tuple[str, ...], view: render.View) -> dict[str, Any]:
+    """`$expand=microsoft.graph.eventMessage/event`: a meeting message's event (the recipient's copy)."""
+    out = render.message(message, view)
+    if expand and message.kind != "message":
+        event = events.get(message.event_id or "")
+        out["event@odata.context"] = render.context_url(
+            ctx.service_root, owner_segment(mailbox),
+            f"messages('{message.id}')/microsoft.graph.eventMessage/event", entity=True)
+        out["event"] = None if event is None else render.event(event, view)
+    return out
 
 
 def create_message(ctx: RequestContext) -> Reply:
@@ -122,9 +143,10 @@ def _values(inp: MessageInput) -> dict[str, Any]:
 
 
 def _entity(ctx: RequestContext, result: mail.OneMessage, fields: tuple[str, ...] | None,
-            status: int = 200) -> Reply:
+            status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "messages", fields, entity=True)
-    return entity(render.message(result.message, _view(ctx)), context, fields, status)
+    body = _with_event(ctx, result.mailbox, result.message, result.events, expand, _view(ctx))
+    return entity(body, context, fields, status)
 
 
 ROUTES = {

@@ -1,0 +1,58 @@
+"""Each attendee's own copy of a meeting: how it is made and how it follows the organizer's event."""
+
+from __future__ import annotations
+
+from calgraph.core.model import NEVER, Attendee, Event, ResponseStatus
+from calgraph.core.scheduling.outcome import Party, Stamp
+
+# What an attendee's copy takes over from the organizer's event on every update.
+SYNCED = (
+    "subject", "body", "start", "end", "is_all_day", "original_start_time_zone", "original_end_time_zone",
+    "location", "locations", "importance", "sensitivity", "response_requested", "allow_new_time_proposals",
+    "hide_attendees", "recurrence", "type", "is_online_meeting", "online_meeting_provider", "online_meeting",
+    "organizer",
+)
+NOT_RESPONDED = ResponseStatus("notResponded", NEVER)
+
+
+def visible_attendees(meeting: Event, address: str, own: ResponseStatus | None = None) -> tuple[Attendee, ...]:
+    """The attendee list as an attendee's copy shows it: without others' answers or proposals, only the
+    attendee when `hideAttendees`, and the attendee's own answer (with the 'never' time) on their entry."""
+    shown = []
+    for attendee in meeting.attendees:
+        is_self = attendee.email.address.lower() == address.lower()
+        if meeting.hide_attendees and not is_self:
+            continue
+        response = "none"
+        if is_self and own is not None and own.response in ("accepted", "tentativelyAccepted", "declined"):
+            response = own.response
+        shown.append(Attendee(attendee.email, attendee.type, ResponseStatus(response, NEVER)))
+    return tuple(shown)
+
+
+def new_copy(meeting: Event, party: Party, stamp: Stamp) -> Event:
+    return meeting.evolve(
+        id=stamp.ids.item(), mailbox_id=party.mailbox.id, calendar_id=party.calendar_id, mail_folder_id=None,
+        change_key=stamp.ids.change_key(), created=stamp.now, last_modified=stamp.now,
+        is_organizer=False, response_status=NOT_RESPONDED, show_as="tentative",
+        attendees=visible_attendees(meeting, party.key), categories=(), transaction_id=None,
+        is_reminder_on=True, reminder_minutes_before_start=15, reminder_snoozed_until=None, is_draft=False,
+        is_cancelled=False,
+    )
+
+
+def synced_copy(copy: Event, meeting: Event, party: Party, stamp: Stamp, reset: bool) -> Event:
+    """`copy` brought up to date with the organizer's `meeting`; `reset` (the time changed) clears the
+    attendee's answer and brings a declined copy back from Deleted Items."""
+    values = {name: getattr(meeting, name) for name in SYNCED}
+    status = NOT_RESPONDED if reset else copy.response_status
+    values.update(response_status=status, attendees=visible_attendees(meeting, party.key, status),
+                  change_key=stamp.ids.change_key(), last_modified=stamp.now)
+    if reset:
+        values.update(show_as="tentative", calendar_id=party.calendar_id, mail_folder_id=None)
+    return copy.evolve(**values)
+
+
+def cancelled_copy(copy: Event, stamp: Stamp) -> Event:
+    return copy.evolve(is_cancelled=True, subject=f"Canceled: {copy.subject}",
+                       change_key=stamp.ids.change_key(), last_modified=stamp.now)

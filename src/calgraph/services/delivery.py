@@ -1,0 +1,73 @@
+"""Between the scheduling core and the store: loading the state a meeting rule needs (parties,
+copies, the organizer's event) and applying the Outcome it returns inside the caller's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from calgraph.core.model import EmailAddress, Event, Mailbox
+from calgraph.core.scheduling import Outcome, Party, Stamp
+from calgraph.core.scheduling.messages import outdated
+from calgraph.services.runtime import Runtime
+from calgraph.store.interface import UnitOfWork
+
+
+def stamp(rt: Runtime) -> Stamp:
+    return Stamp(rt.ids, rt.clock())
+
+
+def party(uow: UnitOfWork, mailbox: Mailbox) -> Party:
+    folders = {f.well_known_name: f.id for f in uow.list_mail_folders(mailbox.id)}
+    calendar = uow.default_calendar(mailbox.id)
+    return Party(mailbox, calendar.id if calendar else None, folders["inbox"], folders["sentitems"],
+                 folders["deleteditems"])
+
+
+def parties(uow: UnitOfWork, addresses: Iterable[EmailAddress], *known: Party) -> dict[str, Party]:
+    """The parties on this server among `addresses`, by lower-cased address (others are external)."""
+    found = {p.key: p for p in known}
+    for email in addresses:
+        key = email.address.lower()
+        if key not in found:
+            mailbox = uow.get_mailbox(key)
+            if mailbox is not None:
+                found[key] = party(uow, mailbox)
+    return found
+
+
+def members(uow: UnitOfWork, mailbox: Mailbox) -> list[EmailAddress]:
+    """A group's members, who are invited to its events (decision 26); nobody for a user."""
+    if mailbox.kind != "group":
+        return []
+    return [m.email for m in uow.list_group_members(mailbox.id)]
+
+
+def copies_of(uow: UnitOfWork, meeting: Event) -> dict[str, Event]:
+    """The attendees' copies of a meeting, by mailbox id."""
+    return {e.mailbox_id: e for e in uow.find_events_by_ical_uid(meeting.ical_uid)
+            if not e.is_organizer and e.mailbox_id != meeting.mailbox_id}
+
+
+def organizer_of(uow: UnitOfWork, copy: Event) -> tuple[Event | None, Party | None]:
+    """The organizer's event and mailbox for an attendee's copy, when they are on this server."""
+    mailbox = uow.get_mailbox(copy.organizer.address)
+    if mailbox is None:
+        return None, None
+    meeting = uow.find_organizer_event(copy.ical_uid)
+    if meeting is not None and meeting.mailbox_id != mailbox.id:
+        meeting = None
+    return meeting, party(uow, mailbox)
+
+
+def apply(uow: UnitOfWork, outcome: Outcome) -> None:
+    for event in outcome.new_events:
+        uow.add_event(event)
+    for event, expected in outcome.changed_events.values():
+        uow.update_event(event, expected_change_key=expected)
+    for mailbox_id, event_id in outcome.outdated_requests:
+        for message in uow.find_messages_by_event(mailbox_id, event_id):
+            older = outdated(message)
+            if older is not message:
+                uow.update_message(older)
+    for message in outcome.new_messages:
+        uow.add_message(message)

@@ -1,0 +1,68 @@
+"""The meeting actions: accept / tentativelyAccept / decline, cancel, forward, and the reminders.
+Each runs in one unit of work with the meeting locked, so every mailbox's share of it commits
+together (or not at all) and concurrent answers to one meeting never lose each other's update."""
+
+from __future__ import annotations
+
+from calgraph.core import scheduling
+from calgraph.core.errors import NotOrganizer
+from calgraph.core.model import EmailAddress, When
+from calgraph.core.scheduling.responses import check as check_response
+from calgraph.core.permissions import Principal
+from calgraph.services import delivery
+from calgraph.services.events import Scope, find_for_change
+from calgraph.services.runtime import Runtime
+
+
+def respond(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
+            answer: scheduling.MeetingResponse, if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, copy = find_for_change(uow, principal, scope, event_id, if_match)
+        check_response(copy, answer)  # refuse before loading anyone else's mailbox
+        meeting, organizer = delivery.organizer_of(uow, copy)
+        outcome = scheduling.respond(copy, answer, delivery.party(uow, mailbox), meeting, organizer,
+                                     delivery.stamp(rt))
+        delivery.apply(uow, outcome)
+
+
+def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comment: str | None,
+           if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, meeting = find_for_change(uow, principal, scope, event_id, if_match)
+        if not meeting.is_organizer:
+            raise NotOrganizer()
+        organizer = delivery.party(uow, mailbox)
+        members = delivery.members(uow, mailbox)
+        invited = delivery.parties(uow, scheduling.invitees(meeting, members), organizer)
+        delivery.apply(uow, scheduling.cancel(meeting, comment, organizer, invited, members,
+                                              delivery.copies_of(uow, meeting), delivery.stamp(rt)))
+
+
+def forward(rt: Runtime, principal: Principal, scope: Scope, event_id: str, recipients: list[EmailAddress],
+            comment: str | None, if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
+        actor = delivery.party(uow, mailbox)
+        if event.is_organizer:
+            meeting, organizer = event, actor
+        else:
+            meeting, organizer = delivery.organizer_of(uow, event)
+        known = (actor, organizer) if organizer is not None else (actor,)
+        delivery.apply(uow, scheduling.forward(
+            event, recipients, comment, actor, meeting, organizer, delivery.parties(uow, recipients, *known),
+            delivery.copies_of(uow, meeting or event), delivery.stamp(rt)))
+
+
+def dismiss_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
+                     if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        _, event = find_for_change(uow, principal, scope, event_id, if_match)
+        uow.update_event(scheduling.dismiss_reminder(event, delivery.stamp(rt)), expected_change_key=event.change_key)
+
+
+def snooze_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str, new_time: When,
+                    if_match: str | None) -> None:
+    with rt.store.unit_of_work(write=True) as uow:
+        _, event = find_for_change(uow, principal, scope, event_id, if_match)
+        uow.update_event(scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)),
+                         expected_change_key=event.change_key)
