@@ -20,8 +20,12 @@ def test_seed_is_complete_and_idempotent(store):
         adele = uow.get_mailbox(MAIN_USER)
         calendar = uow.default_calendar(adele.id)
         events = uow.query_events([calendar.id], ItemQuery(top=100)).items
-        assert len(events) == 4
-        assert any(e.attendees for e in events) and any(e.is_all_day for e in events)
+        own = [e for e in events if e.is_organizer]
+        assert len(own) == 4 and len(events) == 6  # and two invitations, from Alex and Megan
+        assert any(e.attendees for e in own) and any(e.is_all_day for e in own)
+        inbox = uow.get_mail_folder(adele.id, "inbox")
+        requests = uow.query_messages(adele.id, inbox.id, ItemQuery(top=100)).items
+        assert sorted(m.subject for m in requests) == ["1:1 with Adele", "Design review"]
 
 
 def test_serve_demo_prints_url_token_and_curl(monkeypatch, tmp_path):

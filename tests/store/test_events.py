@@ -97,6 +97,52 @@ def test_find_events_by_ical_uid_across_mailboxes(store: SqlStore, seeded: Seede
         assert uow.find_events_by_ical_uid("none") == []
 
 
+def test_find_organizer_event(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
+    attendee_copy = make_event(ical_uid="meeting-2", is_organizer=False)
+    organizer_copy = make_event(ical_uid="meeting-2")
+    add(store, attendee_copy, organizer_copy)
+    with store.unit_of_work() as uow:
+        assert uow.find_organizer_event("meeting-2") == organizer_copy
+        assert uow.find_organizer_event("none") is None
+
+
+def test_lock_meeting_serialises_writers(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
+    """Two units of work changing one meeting: the second waits for the first to commit, then sees it."""
+    import threading
+
+    event = make_event(ical_uid="meeting-3")
+    add(store, event)
+    first_locked, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def first() -> None:
+        with store.unit_of_work(write=True) as uow:
+            uow.lock_meeting("meeting-3")
+            first_locked.set()
+            release.wait(5)
+            uow.update_event(event.evolve(subject="first", change_key="ck-first"))
+
+    def second() -> None:
+        first_locked.wait(5)
+        with store.unit_of_work(write=True) as uow:
+            uow.lock_meeting("meeting-3")
+            current = uow.get_event(event.mailbox_id, event.id, for_update=True)
+            seen.append(current.subject)
+            uow.update_event(current.evolve(subject=current.subject + "+second", change_key="ck-second"),
+                             expected_change_key=current.change_key)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_locked.wait(5)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert seen == ["first"]
+    with store.unit_of_work() as uow:
+        assert uow.get_event(event.mailbox_id, event.id).subject == "first+second"
+
+
 def test_events_moved_to_a_mail_folder(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
     kept, moved = make_event(), make_event()
     add(store, kept, moved)

@@ -98,3 +98,13 @@ def test_paging(store: SqlStore, seeded: Seeded, make_message: MakeMessage) -> N
         last = uow.query_messages(seeded.mailbox.id, None, ItemQuery(top=2, skip=4))
     assert ([m.id for m in first.items], first.has_more, first.total) == (newest_first[:2], True, 5)
     assert ([m.id for m in last.items], last.has_more) == (newest_first[4:], False)
+
+
+def test_find_messages_by_event(store: SqlStore, seeded: Seeded, make_message: MakeMessage) -> None:
+    first, other, second = (make_message(event_id="ev-1"), make_message(event_id="ev-2"),
+                            make_message(event_id="ev-1", folder_id=seeded.deleted.id))
+    for message in (first, other, second):
+        add(store, message)
+    with store.unit_of_work() as uow:
+        assert uow.find_messages_by_event(seeded.mailbox.id, "ev-1") == [first, second]
+        assert uow.find_messages_by_event("other", "ev-1") == []

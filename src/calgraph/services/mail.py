@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from calgraph.core import permissions
 from calgraph.core.errors import ItemNotFound
 from calgraph.core.model import Event, ItemBody, MailFolder, Mailbox, Message
 from calgraph.core.permissions import Principal
-from calgraph.core.query import Compare, ItemQuery, Page, Prop, Value
+from calgraph.core.query import MAX_PAGE_SIZE, Compare, ItemQuery, Page, Prop, Value
 from calgraph.services import access
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
@@ -33,6 +34,9 @@ class Messages:
     mailbox: Mailbox
     page: Page[Message]
     events: dict[str, Event] = field(default_factory=dict)  # a meeting message's `event`, when expanded
+    # A folder that also holds calendar items (Deleted Items after a cancel or decline): all of them,
+    # newest first, for the caller to filter and page in memory; None otherwise.
+    everything: list[Message | Event] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,30 @@ def list_messages(rt: Runtime, principal: Principal, owner_kind: str, owner_key:
     with rt.store.unit_of_work() as uow:
         mailbox = _mailbox(uow, principal, owner_kind, owner_key, "read")
         folder_id = _folder(uow, mailbox, folder_key).id if folder_key else None
+        moved = uow.query_folder_events(folder_id) if folder_id else []
+        if moved:
+            messages = _all_messages(uow, mailbox.id, folder_id)
+            everything: list[Message | Event] = sorted(
+                [*messages, *moved], key=lambda item: _arrived(item), reverse=True)
+            events = _events(uow, mailbox, messages) if with_events else {}
+            return Messages(mailbox, Page(), events, everything)
         page = uow.query_messages(mailbox.id, folder_id, query)
         return Messages(mailbox, page, _events(uow, mailbox, page.items) if with_events else {})
+
+
+def _all_messages(uow: UnitOfWork, mailbox_id: str, folder_id: str | None) -> list[Message]:
+    out: list[Message] = []
+    while True:
+        page = uow.query_messages(mailbox_id, folder_id, ItemQuery(top=MAX_PAGE_SIZE, skip=len(out)))
+        out.extend(page.items)
+        if not page.has_more or not page.items:
+            return out
+
+
+def _arrived(item: Message | Event) -> datetime:
+    if isinstance(item, Message):
+        return item.received or item.created
+    return item.last_modified
 
 
 def get_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
@@ -153,5 +179,6 @@ def _message(uow: UnitOfWork, mailbox: Mailbox, folder_key: str | None, message_
 
 def _info(uow: UnitOfWork, folder: MailFolder) -> FolderInfo:
     total = uow.query_messages(folder.mailbox_id, folder.id, ItemQuery(top=0, count=True)).total or 0
+    total += len(uow.query_folder_events(folder.id))
     unread = uow.query_messages(folder.mailbox_id, folder.id, ItemQuery(_UNREAD, top=0, count=True)).total or 0
     return FolderInfo(folder, total, unread)

@@ -81,8 +81,15 @@ def list_messages(ctx: RequestContext) -> Reply:
     path = f"mailFolders('{ctx.address.mail_folder}')/messages" if ctx.address.mail_folder else "messages"
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), path, options.select)
     view = _view(ctx)
-    return collection(ctx, result.page, options, context,
-                      lambda m: _with_event(ctx, result.mailbox, m, result.events, options.expand, view))
+
+    def to_json(item: Message | Event) -> dict[str, Any]:
+        if isinstance(item, Event):  # a calendar item in Deleted Items
+            return {"@odata.type": "#microsoft.graph.event", **render.event(item, view),
+                    "parentFolderId": item.mail_folder_id}
+        return _with_event(ctx, result.mailbox, item, result.events, options.expand, view)
+
+    page = result.page if result.everything is None else in_memory_page(result.everything, options.query, to_json)
+    return collection(ctx, page, options, context, to_json)
 
 
 def get_message(ctx: RequestContext) -> Reply:
