@@ -8,7 +8,7 @@ import pytest
 
 from calgraph.core import errors
 from calgraph.core.ids import Ids
-from calgraph.core.model import NEVER, Attendee, EmailAddress, Event, Mailbox, TimeSlot, When
+from calgraph.core.model import NEVER, Attendee, EmailAddress, Event, Mailbox, ResponseStatus, TimeSlot, When
 from calgraph.core.scheduling import (
     MeetingResponse,
     Outcome,
@@ -243,3 +243,14 @@ def test_reminders() -> None:
     snoozed = snooze_reminder(event, When(datetime(2025, 1, 15, 11, 50), PST), STAMP)
     assert snoozed.reminder_snoozed_until == datetime(2025, 1, 15, 19, 50, tzinfo=timezone.utc)
     assert snoozed.change_key != event.change_key
+
+
+def test_a_resent_attendee_list_keeps_the_answers() -> None:
+    from calgraph.core.events import apply_changes
+
+    answered = Attendee(EmailAddress("bob@contoso.com"), "required", ResponseStatus("accepted", NOW), slot(16))
+    event = meeting(attendees=(answered,))
+    resent = (Attendee(EmailAddress("BOB@contoso.com", "Bob")), Attendee(EmailAddress("carol@contoso.com")))
+    updated = apply_changes(event, {"attendees": resent}, Ids(), NOW, "https://x")
+    assert updated.attendees[0].status.response == "accepted" and updated.attendees[0].proposed_new_time == slot(16)
+    assert updated.attendees[1].status.response == "none"

@@ -6,6 +6,7 @@ dicts ...), holding only what the client sent; `None` for location/recurrence cl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from calgraph.core import body as bodies
 from calgraph.core import datetimes
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
-from calgraph.core.model import Calendar, EmailAddress, Event, ItemBody, Mailbox, When
+from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox, When
 
 MAX_ATTENDEES = 500
 
@@ -63,7 +64,7 @@ def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) 
         attendees = tuple(values["attendees"] or ())
         if len(attendees) > MAX_ATTENDEES:
             raise InvalidRequest(f"An event can have at most {MAX_ATTENDEES} attendees.")
-        values["attendees"] = _dedupe(attendees)
+        values["attendees"] = _keep_answers(_dedupe(attendees), event.attendees)
     if "categories" in values:
         values["categories"] = tuple(values["categories"] or ())
     if "recurrence" in values:
@@ -94,6 +95,19 @@ def _dedupe(attendees: tuple) -> tuple:
         if key not in seen:
             seen.add(key)
             kept.append(attendee)
+    return tuple(kept)
+
+
+def _keep_answers(attendees: tuple[Attendee, ...], current: tuple[Attendee, ...]) -> tuple[Attendee, ...]:
+    """A new attendee list keeps the answers (status, proposal) of those already on it: clients re-send
+    the whole list, and a status is not theirs to set."""
+    known = {a.email.address.lower(): a for a in current}
+    kept = []
+    for attendee in attendees:
+        before = known.get(attendee.email.address.lower())
+        if before is not None:
+            attendee = replace(attendee, status=before.status, proposed_new_time=before.proposed_new_time)
+        kept.append(attendee)
     return tuple(kept)
 
 
