@@ -245,3 +245,28 @@ class TestPreferAndUsers:
                 assert [m["id"] for m in r.json()["value"]] == [msg["id"]]
         app = tenant.app_api(["Mail.ReadWrite"])
         assert app.patch(f"/users/{alice.id}/messages/{msg['id']}", json={"isRead": False}).json()["isRead"] is False
+
+
+def test_deleted_items_list_declined_and_cancelled_meetings(tenant, alice, bob, as_alice, as_bob):
+    """Decision 9: a declined copy (and a cancelled organizer event) sit in Deleted Items, listed with
+    the folder's messages, newest first, and counted in totalItemCount; $filter and paging still apply."""
+    from tests.http.conftest import event_body
+
+    meeting = as_alice.post("/me/events", json=event_body(
+        "Kick-off", attendees=[{"emailAddress": {"address": bob.address}}])).json()
+    copy_id = as_bob.get("/me/events").json()["value"][0]["id"]
+    assert as_bob.post(f"/me/events/{copy_id}/decline", json={}).status_code == 202
+    listed = as_bob.get("/me/mailFolders/deleteditems/messages").json()["value"]
+    assert [(i["@odata.type"], i["id"], i["subject"]) for i in listed] == [
+        ("#microsoft.graph.event", copy_id, "Kick-off")]
+    assert as_bob.get("/me/mailFolders/deleteditems").json()["totalItemCount"] == 1
+    assert as_bob.get(f"/me/events/{copy_id}").status_code == 404
+
+    as_alice.post("/me/messages", json={"subject": "draft to bin"})
+    draft = as_alice.get("/me/mailFolders/drafts/messages").json()["value"][0]
+    as_alice.delete(f"/me/messages/{draft['id']}")
+    assert as_alice.post(f"/me/events/{meeting['id']}/cancel", json={}).status_code == 202
+    bin_ = as_alice.get("/me/mailFolders/deleteditems/messages?$top=1").json()
+    assert [i["id"] for i in bin_["value"]] == [meeting["id"]] and "@odata.nextLink" in bin_
+    only_draft = as_alice.get("/me/mailFolders/deleteditems/messages?$filter=subject eq 'draft to bin'").json()
+    assert [i["id"] for i in only_draft["value"]] == [draft["id"]]
