@@ -86,6 +86,16 @@ def bob(tenant: Tenant) -> Mailbox:
 
 
 @pytest.fixture
+def carol(tenant: Tenant) -> Mailbox:
+    return tenant.user("carol@contoso.com", "Carol Cole")
+
+
+@pytest.fixture
+def as_carol(tenant: Tenant, carol: Mailbox) -> Api:
+    return tenant.api(carol)
+
+
+@pytest.fixture
 def as_alice(tenant: Tenant, alice: Mailbox) -> Api:
     return tenant.api(alice)
 

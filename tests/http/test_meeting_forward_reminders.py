@@ -43,16 +43,6 @@ def requests(api: Api, folder: str = "inbox") -> list[dict[str, Any]]:
     return of_type(messages(api, folder), "eventMessageRequest")
 
 
-@pytest.fixture
-def carol(tenant: Tenant) -> Mailbox:
-    return tenant.user("carol@contoso.com", "Carol Cole")
-
-
-@pytest.fixture
-def as_carol(tenant: Tenant, carol: Mailbox) -> Api:
-    return tenant.api(carol)
-
-
 class TestForwardByOrganizer:
     def test_recipients_are_invited_and_join_as_optional(self, as_alice: Api, as_bob: Api,
                                                         as_carol: Api) -> None:

@@ -79,16 +79,6 @@ def pst(date_time: str) -> dict[str, str]:
     return {"dateTime": date_time, "timeZone": "Pacific Standard Time"}
 
 
-@pytest.fixture
-def carol(tenant: Tenant) -> Mailbox:
-    return tenant.user("carol@contoso.com", "Carol Cole")
-
-
-@pytest.fixture
-def as_carol(tenant: Tenant, carol: Mailbox) -> Api:
-    return tenant.api(carol)
-
-
 BOB = person("bob@contoso.com", "Bob Brown")
 CAROL = person("carol@contoso.com", "Carol Cole", "optional")
 EXTERNAL = person("dana@fabrikam.com", "Dana Swope")

@@ -119,16 +119,6 @@ def assert_untouched(organizer: Api, attendee: Api, meeting: dict[str, Any], cop
 
 
 @pytest.fixture
-def carol(tenant: Tenant) -> Mailbox:
-    return tenant.user("carol@contoso.com", "Carol Cole")
-
-
-@pytest.fixture
-def as_carol(tenant: Tenant, carol: Mailbox) -> Api:
-    return tenant.api(carol)
-
-
-@pytest.fixture
 def meeting(as_alice: Api, bob: Mailbox) -> dict[str, Any]:
     return invite(as_alice, bob.address)
 
