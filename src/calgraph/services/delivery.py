@@ -16,11 +16,22 @@ def stamp(rt: Runtime) -> Stamp:
     return Stamp(rt.ids, rt.clock())
 
 
+_PARTIES: dict[str, Party] = {}   # a mailbox's default calendar and well-known folders never change
+_PARTIES_MAX = 10_000
+
+
 def party(uow: UnitOfWork, mailbox: Mailbox) -> Party:
+    known = _PARTIES.get(mailbox.id)
+    if known is not None and known.mailbox == mailbox:
+        return known
     folders = {f.well_known_name: f.id for f in uow.list_mail_folders(mailbox.id)}
     calendar = uow.default_calendar(mailbox.id)
-    return Party(mailbox, calendar.id if calendar else None, folders["inbox"], folders["sentitems"],
-                 folders["deleteditems"])
+    found = Party(mailbox, calendar.id if calendar else None, folders["inbox"], folders["sentitems"],
+                  folders["deleteditems"])
+    if len(_PARTIES) >= _PARTIES_MAX:
+        _PARTIES.clear()
+    _PARTIES[mailbox.id] = found
+    return found
 
 
 def parties(uow: UnitOfWork, addresses: Iterable[EmailAddress], *known: Party) -> dict[str, Party]:

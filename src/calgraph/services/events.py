@@ -110,11 +110,11 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
 def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, if_match: str | None,
                     need: access.Need = "write") -> tuple[Mailbox, Event]:
     """The event, with its meeting locked against concurrent changes, checked against If-Match."""
-    mailbox, found = _find(uow, principal, scope, event_id, need)
-    uow.lock_meeting(found.ical_uid)
-    event = uow.get_event(mailbox.id, found.id, for_update=True)
-    if event is None or event.calendar_id is None:
-        raise ItemNotFound()
+    mailbox, event = _find(uow, principal, scope, event_id, need)
+    if uow.lock_meeting(event.ical_uid):
+        event = uow.get_event(mailbox.id, event.id, for_update=True)  # type: ignore[assignment]
+        if event is None or event.calendar_id is None:
+            raise ItemNotFound()
     _check_if_match(event, if_match)
     return mailbox, event
 

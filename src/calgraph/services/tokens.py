@@ -51,6 +51,7 @@ class TokenService:
         self._store = store
         self._clock = clock
         self._secrets: tuple[str, str] | None = None   # (signing key, tenant id), fixed once created
+        self._known_users: set[str] = set()              # user ids verified to exist
 
     # -- issuing ------------------------------------------------------------------------------
 
@@ -126,10 +127,14 @@ class TokenService:
         user_id, scp = claims.get("oid"), claims.get("scp")
         if not isinstance(user_id, str) or not isinstance(scp, str):
             raise InvalidAuthenticationToken(INVALID)
-        with self._store.unit_of_work() as uow:
-            user = uow.get_mailbox(user_id)
-        if user is None or user.kind != "user" or user.id != user_id:
-            raise InvalidAuthenticationToken(INVALID)
+        if user_id not in self._known_users:  # users are never deleted: checking once per process is enough
+            with self._store.unit_of_work() as uow:
+                user = uow.get_mailbox(user_id)
+            if user is None or user.kind != "user" or user.id != user_id:
+                raise InvalidAuthenticationToken(INVALID)
+            if len(self._known_users) > 100_000:
+                self._known_users.clear()
+            self._known_users.add(user_id)
         return Principal(user_id, frozenset(scp.split()), app_id=app_id)
 
     # -- key material ---------------------------------------------------------------------------

@@ -101,9 +101,10 @@ class UnitOfWork(Protocol):
         """Every copy of a meeting, across mailboxes."""
     def find_organizer_event(self, ical_uid: str) -> Event | None:
         """The organizer's copy of a meeting (`isOrganizer`), wherever it sits."""
-    def lock_meeting(self, ical_uid: str) -> None:
-        """Serialise the write units that change one meeting (every copy of it) until this one ends.
-        Take it before reading what will be changed, and take only one per unit of work."""
+    def lock_meeting(self, ical_uid: str) -> bool:
+        """Serialise the write units that change one meeting (every copy of it) until this one ends;
+        take only one per unit of work. True when rows read earlier in this unit may have changed
+        meanwhile (read them again); False when the write unit was exclusive from its start."""
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
         """Events in those calendars (never ones moved to a mail folder); without $orderby in
         creation order."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, and_, func, select, true, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from calgraph.core.errors import IrresolvableConflict, ItemNotFound
@@ -32,17 +33,21 @@ class UnitOfWorkBase:
         dialect = postgresql if self.dialect_name == "postgresql" else sqlite
         self.conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
-    def update_item(
-        self, table: Table, identity: Sequence[ColumnElement[bool]], values: dict[str, Any],
-        expected_change_key: str | None,
-    ) -> None:
-        """UPDATE ... WHERE identity [AND change_key = expected]: no row matched means a stale change key
-        (IrresolvableConflict) or no such item (ItemNotFound)."""
-        conditions = [*identity]
-        if expected_change_key is not None:
-            conditions.append(table.c.change_key == expected_change_key)
-        if self.conn.execute(update(table).where(*conditions).values(**values)).rowcount:
+    def insert_item(self, table: Table, values: dict[str, Any]) -> None:
+        """INSERT one item (events, messages) with the next creation-order number."""
+        statement = _insert_statement(table, tuple(values))
+        self.conn.execute(statement, {f"v_{name}": value for name, value in values.items()})
+
+    def update_item(self, table: Table, item_id: str, mailbox_id: str, values: dict[str, Any],
+                    expected_change_key: str | None) -> None:
+        """UPDATE one item (every column in `values`) [only while its change key is the expected one]:
+        no row matched means a stale change key (IrresolvableConflict) or no such item (ItemNotFound)."""
+        statement = _update_statement(table, tuple(values), expected_change_key is not None)
+        params = {f"v_{name}": value for name, value in values.items()}
+        params.update(_id=item_id, _mailbox_id=mailbox_id, _expected=expected_change_key)
+        if self.conn.execute(statement, params).rowcount:
             return
+        identity = (table.c.id == item_id, table.c.mailbox_id == mailbox_id)
         exists = self.conn.execute(select(table.c.change_key).where(*identity)).first() is not None
         if exists and expected_change_key is not None:
             raise IrresolvableConflict()
@@ -66,3 +71,18 @@ class UnitOfWorkBase:
         if query.count:
             total = self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one()
         return Page(items=[to_item(row) for row in rows[:top]], total=total, has_more=len(rows) > top)
+
+
+@cache
+def _update_statement(table: Table, columns: tuple[str, ...], check_change_key: bool) -> Any:
+    """Built once per shape: constructing an UPDATE of ~25 columns costs more than running it."""
+    statement = update(table).where(table.c.id == bindparam("_id"), table.c.mailbox_id == bindparam("_mailbox_id"))
+    if check_change_key:
+        statement = statement.where(table.c.change_key == bindparam("_expected"))
+    return statement.values({name: bindparam(f"v_{name}") for name in columns})
+
+
+@cache
+def _insert_statement(table: Table, columns: tuple[str, ...]) -> Any:
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns}
+    return insert(table).values({**values, "seq": UnitOfWorkBase.next_seq(table)})

@@ -20,7 +20,7 @@ class ItemsMixin(UnitOfWorkBase):
     # -- events ---------------------------------------------------------------------------------
 
     def add_event(self, event: Event) -> None:
-        self.conn.execute(insert(events).values(**event_columns(event), seq=self.next_seq(events)))
+        self.insert_item(events, event_columns(event))
         self._write_categories(event)
 
     def get_event(self, mailbox_id: str, event_id: str, for_update: bool = False) -> Event | None:
@@ -41,10 +41,12 @@ class ItemsMixin(UnitOfWorkBase):
                                                            events.c.is_organizer == true())
                                .order_by(events.c.seq).limit(1))
 
-    def lock_meeting(self, ical_uid: str) -> None:
-        if self.dialect_name == "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises all writers
-            key = int.from_bytes(hashlib.blake2b(ical_uid.encode(), digest_size=8).digest(), "big", signed=True)
-            self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    def lock_meeting(self, ical_uid: str) -> bool:
+        if self.dialect_name != "postgresql":
+            return False  # SQLite: BEGIN IMMEDIATE took the database's write lock before the first read
+        key = int.from_bytes(hashlib.blake2b(ical_uid.encode(), digest_size=8).digest(), "big", signed=True)
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        return True
 
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
         ids = list(calendar_ids)
@@ -63,8 +65,7 @@ class ItemsMixin(UnitOfWorkBase):
         return [loads(Event, row.data) for row in self.conn.execute(statement)]
 
     def update_event(self, event: Event, expected_change_key: str | None = None) -> None:
-        identity = [events.c.id == event.id, events.c.mailbox_id == event.mailbox_id]
-        self.update_item(events, identity, _without(event_columns(event), "id"), expected_change_key)
+        self.update_item(events, event.id, event.mailbox_id, _without(event_columns(event), "id"), expected_change_key)
         self.conn.execute(delete(event_categories).where(event_categories.c.event_id == event.id))
         self._write_categories(event)
 
@@ -84,7 +85,7 @@ class ItemsMixin(UnitOfWorkBase):
     # -- messages -------------------------------------------------------------------------------
 
     def add_message(self, message: Message) -> None:
-        self.conn.execute(insert(messages).values(**message_columns(message), seq=self.next_seq(messages)))
+        self.insert_item(messages, message_columns(message))
 
     def get_message(self, mailbox_id: str, message_id: str, for_update: bool = False) -> Message | None:
         statement = select(messages.c.data).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id)
@@ -110,8 +111,8 @@ class ItemsMixin(UnitOfWorkBase):
         return [loads(Message, row.data) for row in self.conn.execute(statement)]
 
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None:
-        identity = [messages.c.id == message.id, messages.c.mailbox_id == message.mailbox_id]
-        self.update_item(messages, identity, _without(message_columns(message), "id"), expected_change_key)
+        self.update_item(messages, message.id, message.mailbox_id, _without(message_columns(message), "id"),
+                         expected_change_key)
 
     def delete_message(self, mailbox_id: str, message_id: str) -> None:
         self.conn.execute(delete(messages).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id))

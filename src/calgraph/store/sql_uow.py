@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, true, update
+from sqlalchemy import Row, case, delete, func, insert, or_, select, true, update
 
 from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import ItemQuery, Page
@@ -43,11 +43,11 @@ class SqlUnitOfWork(ItemsMixin):
         ))
 
     def get_mailbox(self, key: str) -> Mailbox | None:
-        for condition in (mailboxes.c.id == key, mailboxes.c.address_lower == key.lower()):
-            row = self.conn.execute(select(mailboxes).where(condition)).first()
-            if row is not None:
-                return _mailbox(row)
-        return None
+        by_id = mailboxes.c.id == key
+        statement = (select(mailboxes).where(or_(by_id, mailboxes.c.address_lower == key.lower()))
+                     .order_by(case((by_id, 0), else_=1)).limit(1))
+        row = self.conn.execute(statement).first()
+        return None if row is None else _mailbox(row)
 
     def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
         order = [*order_clauses("mailbox", query.orderby), mailboxes.c.seq, binary_text(mailboxes.c.id)]
