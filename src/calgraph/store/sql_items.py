@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select, text, true
+from sqlalchemy import Select, bindparam, delete, insert, select, text, true
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -24,8 +24,9 @@ class ItemsMixin(UnitOfWorkBase):
         self._write_categories(event)
 
     def get_event(self, mailbox_id: str, event_id: str, for_update: bool = False) -> Event | None:
-        statement = select(events.c.data).where(events.c.mailbox_id == mailbox_id, events.c.id == event_id)
-        return self._one_event(statement.with_for_update() if for_update else statement)
+        statement = _EVENT_BY_ID_FOR_UPDATE if for_update else _EVENT_BY_ID
+        row = self.conn.execute(statement, {"mailbox_id": mailbox_id, "id": event_id}).first()
+        return None if row is None else loads(Event, row.data)
 
     def find_event_by_transaction_id(self, mailbox_id: str, transaction_id: str) -> Event | None:
         return self._one_event(select(events.c.data).where(
@@ -37,9 +38,8 @@ class ItemsMixin(UnitOfWorkBase):
         return [loads(Event, row.data) for row in self.conn.execute(statement)]
 
     def find_organizer_event(self, ical_uid: str) -> Event | None:
-        return self._one_event(select(events.c.data).where(events.c.ical_uid == ical_uid,
-                                                           events.c.is_organizer == true())
-                               .order_by(events.c.seq).limit(1))
+        row = self.conn.execute(_ORGANIZER_EVENT, {"ical_uid": ical_uid}).first()
+        return None if row is None else loads(Event, row.data)
 
     def lock_meeting(self, ical_uid: str) -> bool:
         if self.dialect_name != "postgresql":
@@ -66,7 +66,7 @@ class ItemsMixin(UnitOfWorkBase):
 
     def update_event(self, event: Event, expected_change_key: str | None = None) -> None:
         self.update_item(events, event.id, event.mailbox_id, _without(event_columns(event), "id"), expected_change_key)
-        self.conn.execute(delete(event_categories).where(event_categories.c.event_id == event.id))
+        self.conn.execute(_DELETE_CATEGORIES, {"event_id": event.id})
         self._write_categories(event)
 
     def delete_event(self, mailbox_id: str, event_id: str) -> None:
@@ -116,6 +116,15 @@ class ItemsMixin(UnitOfWorkBase):
 
     def delete_message(self, mailbox_id: str, message_id: str) -> None:
         self.conn.execute(delete(messages).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id))
+
+
+# statements on every request's path, built once (building one costs more than running it)
+_EVENT_BY_ID = select(events.c.data).where(events.c.mailbox_id == bindparam("mailbox_id"),
+                                           events.c.id == bindparam("id"))
+_EVENT_BY_ID_FOR_UPDATE = _EVENT_BY_ID.with_for_update()
+_ORGANIZER_EVENT = (select(events.c.data).where(events.c.ical_uid == bindparam("ical_uid"), events.c.is_organizer == true())
+                    .order_by(events.c.seq).limit(1))
+_DELETE_CATEGORIES = delete(event_categories).where(event_categories.c.event_id == bindparam("event_id"))
 
 
 def _without(values: dict[str, Any], *keys: str) -> dict[str, Any]:

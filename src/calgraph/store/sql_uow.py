@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import Row, bindparam, case, delete, func, insert, or_, select, true, update
 
 from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import ItemQuery, Page
@@ -43,10 +43,7 @@ class SqlUnitOfWork(ItemsMixin):
         ))
 
     def get_mailbox(self, key: str) -> Mailbox | None:
-        by_id = mailboxes.c.id == key
-        statement = (select(mailboxes).where(or_(by_id, mailboxes.c.address_lower == key.lower()))
-                     .order_by(case((by_id, 0), else_=1)).limit(1))
-        row = self.conn.execute(statement).first()
+        row = self.conn.execute(_MAILBOX_BY_KEY, {"key": key, "key_lower": key.lower()}).first()
         return None if row is None else _mailbox(row)
 
     def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
@@ -105,7 +102,8 @@ class SqlUnitOfWork(ItemsMixin):
         self.conn.execute(insert(calendars).values(**_calendar_values(calendar), seq=self.next_seq(calendars)))
 
     def get_calendar(self, mailbox_id: str, calendar_id: str) -> Calendar | None:
-        return self._first_calendar(calendars.c.mailbox_id == mailbox_id, calendars.c.id == calendar_id)
+        row = self.conn.execute(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).first()
+        return None if row is None else Calendar(**_fields(row, "seq"))
 
     def default_calendar(self, mailbox_id: str) -> Calendar | None:
         return self._first_calendar(calendars.c.mailbox_id == mailbox_id, calendars.c.is_default == true())
@@ -171,6 +169,15 @@ class SqlUnitOfWork(ItemsMixin):
         statement = (select(mail_folders).where(mail_folders.c.mailbox_id == mailbox_id)
                      .order_by(mail_folders.c.seq, binary_text(mail_folders.c.id)))
         return [MailFolder(**_fields(row, "seq")) for row in self.conn.execute(statement)]
+
+
+# -- statements on every request's path, built once (building one costs more than running it) -----
+
+_by_id = mailboxes.c.id == bindparam("key")
+_MAILBOX_BY_KEY = (select(mailboxes).where(or_(_by_id, mailboxes.c.address_lower == bindparam("key_lower")))
+                   .order_by(case((_by_id, 0), else_=1)).limit(1))
+_CALENDAR_BY_ID = select(calendars).where(calendars.c.mailbox_id == bindparam("mailbox_id"),
+                                          calendars.c.id == bindparam("id"))
 
 
 # -- rows <-> objects ------------------------------------------------------------------------------
