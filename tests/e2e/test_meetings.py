@@ -278,8 +278,10 @@ async def test_proposal_then_the_organizer_moves_the_meeting(crew):
     for key, client in (("pete", pete), ("quin", quin)):
         assert entry(moved, mtg(key)).status.response == ResponseType.None_
         assert entry(moved, mtg(key)).proposed_new_time is None
-        requests = {m.meeting_request_type: m for m in await messages(client, "inbox", subject)}
-        assert set(requests) == {MeetingRequestType.NewMeetingRequest, MeetingRequestType.FullUpdate}
+        found = await messages(client, "inbox", subject)
+        requests = {m.meeting_request_type: m for m in found}
+        assert len(found) == 2 and set(requests) == {MeetingRequestType.NewMeetingRequest,
+                                                     MeetingRequestType.FullUpdate}
         first, update = requests[MeetingRequestType.NewMeetingRequest], requests[MeetingRequestType.FullUpdate]
         assert isinstance(update, EventMessageRequest)
         assert first.is_out_of_date is True and update.is_out_of_date is False
