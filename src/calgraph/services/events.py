@@ -67,12 +67,12 @@ def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[
                 return OneEvent(mailbox, existing, created=False)
         event = rules.new_event(rt.ids, rt.clock(), mailbox, calendar, changes, join_url_base)
         uow.add_event(event)
-        recipients = scheduling.invitees(event, delivery.members(uow, mailbox))
+        members = delivery.members(uow, mailbox)
+        recipients = scheduling.invitees(event, members)
         if recipients:
             organizer = delivery.party(uow, mailbox)
             delivery.apply(uow, scheduling.invite(
-                event, organizer, delivery.parties(uow, recipients, organizer),
-                delivery.members(uow, mailbox), delivery.stamp(rt)))
+                event, organizer, delivery.parties(uow, recipients, organizer), members, delivery.stamp(rt)))
         return OneEvent(mailbox, event)
 
 
@@ -82,9 +82,9 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
         updated = rules.apply_changes(event, changes, rt.ids, rt.clock(), join_url_base)
         members = delivery.members(uow, mailbox)
-        if event.is_organizer and (scheduling.invitees(event, members) or scheduling.invitees(updated, members)):
+        everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
+        if event.is_organizer and everyone:
             organizer = delivery.party(uow, mailbox)
-            everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
             updated, outcome = scheduling.reinvite(
                 event, updated, organizer, delivery.parties(uow, everyone, organizer), members,
                 delivery.copies_of(uow, event), delivery.stamp(rt))

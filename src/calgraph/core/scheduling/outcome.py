@@ -54,10 +54,3 @@ class Outcome:
     def current(self, event: Event) -> Event:
         """`event` as this outcome has left it so far."""
         return self.changed_events.get(event.id, (event, ""))[0]
-
-    def extend(self, other: "Outcome") -> None:
-        self.new_events.extend(other.new_events)
-        for event_id, (after, expected) in other.changed_events.items():
-            self.changed_events[event_id] = (after, self.changed_events.get(event_id, (after, expected))[1])
-        self.new_messages.extend(other.new_messages)
-        self.outdated_requests.extend(other.outdated_requests)
