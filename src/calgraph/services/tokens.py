@@ -46,12 +46,16 @@ def split_scopes(values: list[str] | tuple[str, ...]) -> list[str]:
     return list(out.values())
 
 
+MAX_VERIFIED = 10_000   # tokens remembered as verified, per process
+
+
 class TokenService:
     def __init__(self, store: Store, clock: Clock = utc_now) -> None:
         self._store = store
         self._clock = clock
         self._secrets: tuple[str, str] | None = None   # (signing key, tenant id), fixed once created
         self._known_users: set[str] = set()              # user ids verified to exist
+        self._verified: dict[str, tuple[Principal, float, float]] = {}  # token -> (caller, nbf, exp)
 
     # -- issuing ------------------------------------------------------------------------------
 
@@ -97,6 +101,12 @@ class TokenService:
         token = (token or "").strip()
         if not token:
             raise InvalidAuthenticationToken(EMPTY)
+        known = self._verified.get(token)
+        if known is not None:  # signature, tenant and user already checked: only the clock can change
+            principal, not_before, expires = known
+            if not_before <= self._clock().timestamp() < expires:
+                return principal
+            raise InvalidAuthenticationToken(EXPIRED)
         key, tenant = self._load()
         try:
             claims = jwt.decode(
@@ -115,7 +125,11 @@ class TokenService:
             raise InvalidAuthenticationToken(EXPIRED)
         if claims.get("tid") != tenant:
             raise InvalidAuthenticationToken(INVALID)
-        return self._principal(claims)
+        principal = self._principal(claims)
+        if len(self._verified) >= MAX_VERIFIED:
+            self._verified.clear()
+        self._verified[token] = (principal, float(claims["nbf"]), float(claims["exp"]))
+        return principal
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
         app_id = str(claims.get("appid") or claims.get("azp") or "")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Connection, Dialect, Executable, Row, Table, and_, bindparam, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from calgraph.core.errors import IrresolvableConflict, ItemNotFound
@@ -18,6 +18,7 @@ T = TypeVar("T")
 class UnitOfWorkBase:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._events_read: dict[str, Any] = {}   # event id -> the Event as this unit last read or wrote it
 
     @property
     def dialect_name(self) -> str:
@@ -33,10 +34,24 @@ class UnitOfWorkBase:
         dialect = postgresql if self.dialect_name == "postgresql" else sqlite
         self.conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
+    def run(self, statement: Executable, params: dict[str, Any]) -> Any:
+        """Execute a prebuilt statement on the DBAPI cursor and return the cursor.
+
+        For the statements on every request's path: compiled once per dialect, then run without
+        SQLAlchemy's per-call work (about 30 us a statement, several times the statement's own cost
+        in SQLite). Only for statements whose parameters and results need no type conversion
+        (strings, integers, booleans in, strings out)."""
+        sql, positions, defaults = _compiled(statement, self.conn.dialect)
+        if defaults:
+            params = {**defaults, **params}
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql, params if positions is None else tuple(params[name] for name in positions))
+        return cursor
+
     def insert_item(self, table: Table, values: dict[str, Any]) -> None:
         """INSERT one item (events, messages) with the next creation-order number."""
         statement = _insert_statement(table, tuple(values))
-        self.conn.execute(statement, {f"v_{name}": value for name, value in values.items()})
+        self.run(statement, {f"v_{name}": value for name, value in values.items()})
 
     def update_item(self, table: Table, item_id: str, mailbox_id: str, values: dict[str, Any],
                     expected_change_key: str | None) -> None:
@@ -45,7 +60,7 @@ class UnitOfWorkBase:
         statement = _update_statement(table, tuple(values), expected_change_key is not None)
         params = {f"v_{name}": value for name, value in values.items()}
         params.update(_id=item_id, _mailbox_id=mailbox_id, _expected=expected_change_key)
-        if self.conn.execute(statement, params).rowcount:
+        if self.run(statement, params).rowcount:
             return
         identity = (table.c.id == item_id, table.c.mailbox_id == mailbox_id)
         exists = self.conn.execute(select(table.c.change_key).where(*identity)).first() is not None
@@ -71,6 +86,22 @@ class UnitOfWorkBase:
         if query.count:
             total = self.conn.execute(select(func.count()).select_from(table).where(where)).scalar_one()
         return Page(items=[to_item(row) for row in rows[:top]], total=total, has_more=len(rows) > top)
+
+
+_COMPILED: dict[tuple[int, str], tuple[Executable, str, tuple[str, ...] | None, dict[str, Any]]] = {}
+
+
+def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """SQL text, positional parameter order (None for named styles) and literal defaults (LIMIT 1)."""
+    key = (id(statement), dialect.name)
+    known = _COMPILED.get(key)
+    if known is None or known[0] is not statement:
+        compiled = statement.compile(dialect=dialect)
+        positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        defaults = {name: value for name, value in compiled.params.items() if value is not None}
+        known = (statement, str(compiled), positions, defaults)
+        _COMPILED[key] = known
+    return known[1], known[2], known[3]
 
 
 @cache

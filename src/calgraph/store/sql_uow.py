@@ -43,8 +43,8 @@ class SqlUnitOfWork(ItemsMixin):
         ))
 
     def get_mailbox(self, key: str) -> Mailbox | None:
-        row = self.conn.execute(_MAILBOX_BY_KEY, {"key": key, "key_lower": key.lower()}).first()
-        return None if row is None else _mailbox(row)
+        row = self.run(_MAILBOX_BY_KEY, {"key": key, "key_lower": key.lower()}).fetchone()
+        return None if row is None else _mailbox(dict(zip(_MAILBOX_COLUMNS, row)))
 
     def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
         order = [*order_clauses("mailbox", query.orderby), mailboxes.c.seq, binary_text(mailboxes.c.id)]
@@ -102,8 +102,13 @@ class SqlUnitOfWork(ItemsMixin):
         self.conn.execute(insert(calendars).values(**_calendar_values(calendar), seq=self.next_seq(calendars)))
 
     def get_calendar(self, mailbox_id: str, calendar_id: str) -> Calendar | None:
-        row = self.conn.execute(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).first()
-        return None if row is None else Calendar(**_fields(row, "seq"))
+        row = self.run(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).fetchone()
+        if row is None:
+            return None
+        values = dict(zip(_CALENDAR_COLUMNS, row))
+        return Calendar(id=values["id"], mailbox_id=values["mailbox_id"], name=values["name"],
+                        change_key=values["change_key"], calendar_group_id=values["calendar_group_id"],
+                        is_default=bool(values["is_default"]), color=values["color"], hex_color=values["hex_color"])
 
     def default_calendar(self, mailbox_id: str) -> Calendar | None:
         return self._first_calendar(calendars.c.mailbox_id == mailbox_id, calendars.c.is_default == true())
@@ -176,8 +181,10 @@ class SqlUnitOfWork(ItemsMixin):
 _by_id = mailboxes.c.id == bindparam("key")
 _MAILBOX_BY_KEY = (select(mailboxes).where(or_(_by_id, mailboxes.c.address_lower == bindparam("key_lower")))
                    .order_by(case((_by_id, 0), else_=1)).limit(1))
+_MAILBOX_COLUMNS = tuple(_MAILBOX_BY_KEY.selected_columns.keys())
 _CALENDAR_BY_ID = select(calendars).where(calendars.c.mailbox_id == bindparam("mailbox_id"),
                                           calendars.c.id == bindparam("id"))
+_CALENDAR_COLUMNS = tuple(_CALENDAR_BY_ID.selected_columns.keys())
 
 
 # -- rows <-> objects ------------------------------------------------------------------------------
@@ -186,9 +193,11 @@ def _fields(row: Row[Any], *skip: str) -> dict[str, Any]:
     return {key: value for key, value in row._mapping.items() if key not in skip}
 
 
-def _mailbox(row: Row[Any]) -> Mailbox:
-    return Mailbox(id=row.id, kind=row.kind, address=row.address, display_name=row.display_name,
-                   created=parse_ts(row.created), description=row.description)
+def _mailbox(row: Row[Any] | dict[str, Any]) -> Mailbox:
+    values = row if isinstance(row, dict) else row._mapping
+    return Mailbox(id=values["id"], kind=values["kind"], address=values["address"],
+                   display_name=values["display_name"], created=parse_ts(values["created"]),
+                   description=values["description"])
 
 
 def _calendar_group_values(group: CalendarGroup) -> dict[str, Any]:
