@@ -8,11 +8,12 @@ are kept as plain dicts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 NEVER = datetime(1, 1, 1, tzinfo=timezone.utc)
+T = TypeVar("T")
 
 MailboxKind = Literal["user", "group"]
 ResponseType = Literal["none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"]
@@ -171,7 +172,7 @@ class Event:
         return bool(self.attendees)
 
     def evolve(self, **changes: Any) -> "Event":
-        return replace(self, **changes)
+        return _evolve(self, changes)
 
 
 MessageKind = Literal["message", "eventMessage", "eventMessageRequest", "eventMessageResponse"]
@@ -206,7 +207,7 @@ class MeetingInfo:
     proposed_new_time: TimeSlot | None = None
 
     def evolve(self, **changes: Any) -> "MeetingInfo":
-        return replace(self, **changes)
+        return _evolve(self, changes)
 
 
 @dataclass(frozen=True)
@@ -237,4 +238,16 @@ class Message:
     meeting: MeetingInfo | None = None
 
     def evolve(self, **changes: Any) -> "Message":
-        return replace(self, **changes)
+        return _evolve(self, changes)
+
+
+def _evolve(obj: T, changes: dict[str, Any]) -> T:
+    """dataclasses.replace for these frozen dataclasses (no __post_init__, no InitVar fields), about
+    ten times faster on an Event's ~45 fields; a meeting answer evolves several."""
+    unknown = changes.keys() - vars(obj).keys()
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field(s) {sorted(unknown)}")
+    new = object.__new__(type(obj))
+    vars(new).update(vars(obj))
+    vars(new).update(changes)
+    return new

@@ -85,7 +85,7 @@ def require_calendar(uow: UnitOfWork, principal: Principal, mailbox: Mailbox,
                      cal: Calendar | None, need: Need) -> None:
     """May the principal `need` this calendar (or, with `cal=None`, the mailbox's calendars)?"""
     shared_role = None
-    if not principal.is_app and mailbox.kind == "user" and principal.user_id != mailbox.id:
+    if uses_shared_role(principal, mailbox):
         shared_role = _shared_role(uow, principal, mailbox, cal)
     is_member = (
         mailbox.kind == "group"
@@ -93,6 +93,11 @@ def require_calendar(uow: UnitOfWork, principal: Principal, mailbox: Mailbox,
         and uow.is_group_member(mailbox.id, principal.user_id)
     )
     permissions.require_calendar(principal, mailbox, need, shared_role=shared_role, is_member=is_member)
+
+
+def uses_shared_role(principal: Principal, mailbox: Mailbox) -> bool:
+    """Does the principal's right to this mailbox's calendars come from what was shared with them?"""
+    return not principal.is_app and mailbox.kind == "user" and principal.user_id != mailbox.id
 
 
 def is_own_or_app(principal: Principal, mailbox: Mailbox) -> bool:

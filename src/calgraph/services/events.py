@@ -146,6 +146,8 @@ def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
     event = uow.get_event(mailbox.id, event_id)
     if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):
         raise ItemNotFound()
-    calendar = named or uow.get_calendar(mailbox.id, event.calendar_id)
+    calendar = named
+    if calendar is None and access.uses_shared_role(principal, mailbox):  # only a delegate's right depends on it
+        calendar = uow.get_calendar(mailbox.id, event.calendar_id)
     access.require_calendar(uow, principal, mailbox, calendar, need)
     return mailbox, event

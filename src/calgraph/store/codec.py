@@ -7,7 +7,6 @@ here: datetimes travel as ISO strings, tuples as lists, nested dataclasses as ob
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from datetime import UTC, datetime, time
 from functools import cache
 from collections.abc import Callable
@@ -156,21 +155,17 @@ class _DecodedEvents:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.items: OrderedDict[str, Event] = OrderedDict()
+        self.items: dict[str, Event] = {}   # oldest first
         self.lock = threading.Lock()
 
     def get(self, text: str) -> Event | None:
-        with self.lock:
-            event = self.items.get(text)
-            if event is not None:
-                self.items.move_to_end(text)
-            return event
+        return self.items.get(text)
 
     def put(self, text: str, event: Event) -> None:
         with self.lock:
             self.items[text] = event
             if len(self.items) > self.size:
-                self.items.popitem(last=False)
+                del self.items[next(iter(self.items))]
 
 
 _decoded = _DecodedEvents(2048)

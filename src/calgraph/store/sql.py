@@ -19,10 +19,13 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from calgraph.core.model import Mailbox
 from calgraph.store.sql_uow import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 32 * 1024             # page cache per connection (SQLite's default is 2 MiB)
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024    # read pages through mmap rather than a read() per page
 MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising migrations
 _WRITE = "calgraph_write"       # execution option: this transaction starts with BEGIN IMMEDIATE
 
@@ -34,6 +37,7 @@ class SqlStore:
         # busy handler, which wakes them late (p99 seconds under load); other processes still wait
         # on BEGIN IMMEDIATE and the busy timeout.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
 
     @property
     def dialect_name(self) -> str:
@@ -46,7 +50,7 @@ class SqlStore:
             if write:
                 conn.execution_options(**{_WRITE: True})
             with conn.begin():
-                yield SqlUnitOfWork(conn)
+                yield SqlUnitOfWork(conn, self._known_mailboxes)
 
     def migrate(self) -> None:
         """Alembic upgrade to head, serialised across processes (PostgreSQL advisory lock; SQLite's
@@ -90,7 +94,7 @@ def _sqlite_engine(url: Any) -> Engine:
         raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
                          "use a file, e.g. sqlite:///calgraph.db")
     # file databases get a QueuePool with check_same_thread=False: safe across the request thread pool
-    engine = create_engine(url)
+    engine = create_engine(url, pool_use_lifo=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -100,6 +104,8 @@ def _sqlite_engine(url: Any) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, delete, func, insert, or_, select, true, update
+from sqlalchemy import Connection, Row, bindparam, case, delete, func, insert, or_, select, true, update
 
 from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import ItemQuery, Page
@@ -23,7 +23,17 @@ from calgraph.store.schema import (
 from calgraph.store.sql_items import ItemsMixin
 
 
+MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
+
+
 class SqlUnitOfWork(ItemsMixin):
+    def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
+        super().__init__(conn)
+        # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
+        # (by id and by lower-cased address); one this unit added is left out until it has committed.
+        self._known_mailboxes = {} if known_mailboxes is None else known_mailboxes
+        self._added_mailboxes: set[str] = set()
+
     # -- settings -------------------------------------------------------------------------------
 
     def get_setting(self, key: str) -> str | None:
@@ -36,6 +46,7 @@ class SqlUnitOfWork(ItemsMixin):
     # -- mailboxes ------------------------------------------------------------------------------
 
     def add_mailbox(self, mailbox: Mailbox) -> None:
+        self._added_mailboxes.add(mailbox.id)
         self.conn.execute(insert(mailboxes).values(
             id=mailbox.id, kind=mailbox.kind, address=mailbox.address, address_lower=mailbox.address.lower(),
             display_name=mailbox.display_name, display_name_lower=mailbox.display_name.lower(),
@@ -43,8 +54,21 @@ class SqlUnitOfWork(ItemsMixin):
         ))
 
     def get_mailbox(self, key: str) -> Mailbox | None:
+        known = self._known_mailboxes.get(key)
+        if known is None and "@" in key:  # ids never hold "@": an address cannot shadow an id match
+            known = self._known_mailboxes.get(key.lower())
+        if known is not None:
+            return known
         row = self.run(_MAILBOX_BY_KEY, {"key": key, "key_lower": key.lower()}).fetchone()
-        return None if row is None else _mailbox(dict(zip(_MAILBOX_COLUMNS, row)))
+        if row is None:
+            return None
+        mailbox = _mailbox(dict(zip(_MAILBOX_COLUMNS, row)))
+        if mailbox.id not in self._added_mailboxes:
+            if len(self._known_mailboxes) >= MAX_KNOWN_MAILBOXES:
+                self._known_mailboxes.clear()
+            self._known_mailboxes[mailbox.id] = mailbox
+            self._known_mailboxes[mailbox.address.lower()] = mailbox
+        return mailbox
 
     def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
         order = [*order_clauses("mailbox", query.orderby), mailboxes.c.seq, binary_text(mailboxes.c.id)]
