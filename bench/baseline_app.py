@@ -3,8 +3,9 @@
 Same stack as `calgraph serve`: a Starlette app whose router default is one ASGI callable, served by
 `uvicorn.run(app, host=..., port=...)` with uvicorn's defaults (as in src/calgraph/cli.py), the request
 body read on the event loop and the database work done after one `run_in_threadpool` hop (as in
-src/calgraph/http/dispatch.py), on an engine made by `calgraph.store.open_store` (WAL,
-synchronous=NORMAL, busy timeout, QueuePool) and a write unit of work (BEGIN IMMEDIATE).
+src/calgraph/http/dispatch.py), on an engine made by `calgraph.store.open_store(..., serving=True)`
+as `calgraph serve` makes it (WAL checkpointed by a thread of its own, synchronous=NORMAL, busy
+timeout, page cache and mmap, LIFO QueuePool) and a write unit of work (BEGIN IMMEDIATE).
 
 POST (any path): parse the JSON body, then one transaction of two UPDATEs and one INSERT, as an
 attendee's answer needs at the least (their copy, the organizer's event, the organizer's message);
@@ -114,7 +115,7 @@ def main() -> None:
 
     import uvicorn
 
-    store = open_store(args.db)
+    store = open_store(args.db, serving=True)  # as `calgraph serve` opens it
     try:
         uvicorn.run(create_app(store), host=args.host, port=args.port)  # as `calgraph serve` does
     finally:

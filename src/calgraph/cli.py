@@ -42,18 +42,18 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _open_store(url: str) -> "Store":
+def _open_store(url: str, serving: bool = False) -> "Store":
     from calgraph.store import open_store
 
-    return open_store(url)
+    return open_store(url, serving=serving)
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator["Store"]:
+def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
     """The migrated store for --db; GraphErrors raised inside become a message and exit 1."""
     url = db or default_db_url()
     try:
-        store = _open_store(url)
+        store = _open_store(url, serving)
         store.migrate()
     except Exception as e:  # a bad URL, an unreachable server, ...
         _fail(f"cannot open the database {url}: {e}")
@@ -80,7 +80,7 @@ def serve(
     from calgraph.app import create_app
 
     settings = Settings(db_url=db or default_db_url(), host=host, port=port)
-    with _store(settings.db_url) as store:
+    with _store(settings.db_url, serving=True) as store:
         token = None
         if demo:
             from calgraph.services.demo import seed_demo

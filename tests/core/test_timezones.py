@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
@@ -42,6 +44,91 @@ def test_the_whole_cldr_table_is_there_and_resolves() -> None:
         assert timezones.is_supported(windows), windows
 
 
+# Zones whose rules changed after CLDR filed them (Scoresbysund moved to -2/-1 in 2024, Casey and
+# Vostok changed offset in 2023): their Windows id's zone keeps other offsets in 2025.
+_CLDR_LAGS = frozenset({"America/Scoresbysund", "Antarctica/Casey", "Antarctica/Vostok"})
+_SAMPLES_2025 = [datetime(2025, 1, 1, 12, tzinfo=UTC) + timedelta(days=day) for day in range(365)]
+
+
+def _offsets(zone: ZoneInfo) -> list[timedelta | None]:
+    return [instant.astimezone(zone).utcoffset() for instant in _SAMPLES_2025]
+
+
+def test_every_cldr_windows_id_resolves_to_a_zone_zoneinfo_loads() -> None:
+    assert len(timezones.WINDOWS_TO_IANA) >= 142
+    for windows, iana in timezones.WINDOWS_TO_IANA.items():
+        assert timezones.to_iana(windows) == iana
+        assert timezones.resolve(windows) == ZoneInfo(iana)
+        assert timezones.canonical_windows(windows) == windows
+        assert timezones.canonical_windows(windows.upper()) == windows
+
+
+def test_every_iana_zone_cldr_lists_maps_back_to_a_windows_id_with_the_same_offsets() -> None:
+    known = zoneinfo.available_timezones()
+    assert len(timezones.IANA_TO_WINDOWS) >= 500
+    assert "" not in timezones.IANA_TO_WINDOWS
+    mismatched = set()
+    for iana, windows in timezones.IANA_TO_WINDOWS.items():
+        assert iana in known, iana
+        assert timezones.canonical_windows(iana) == windows
+        assert timezones.canonical_windows(iana.lower()) == windows
+        assert windows in timezones.WINDOWS_TO_IANA
+        if _offsets(ZoneInfo(iana)) != _offsets(timezones.resolve(windows)):
+            mismatched.add(iana)
+    assert mismatched <= _CLDR_LAGS
+
+
+@pytest.mark.parametrize(
+    ("iana", "windows"),
+    [("Europe/Madrid", "Romance Standard Time"), ("Africa/Ceuta", "Romance Standard Time"),
+     ("America/Detroit", "Eastern Standard Time"), ("America/Toronto", "Eastern Standard Time"),
+     ("Asia/Calcutta", "India Standard Time"), ("Asia/Kolkata", "India Standard Time"),
+     ("Europe/Amsterdam", "W. Europe Standard Time"), ("Australia/Melbourne", "AUS Eastern Standard Time"),
+     ("America/Phoenix", "US Mountain Standard Time"), ("Etc/GMT+5", "SA Pacific Standard Time"),
+     ("Etc/UTC", "UTC"), ("America/Vancouver", "British Columbia Standard Time")],
+)
+def test_zones_of_every_cldr_territory_find_their_windows_id(iana: str, windows: str) -> None:
+    assert timezones.canonical_windows(iana) == windows
+    assert timezones.to_iana(iana) == iana
+
+
+@pytest.mark.parametrize(
+    ("link", "windows"),
+    [("Europe/Uzhgorod", "FLE Standard Time"), ("US/East-Indiana", "US Eastern Standard Time"),
+     ("GMT", "UTC")],
+)
+def test_tz_links_cldr_does_not_list_find_the_windows_id_of_their_zone(link: str, windows: str) -> None:
+    assert link not in timezones.IANA_TO_WINDOWS
+    assert timezones.canonical_windows(link) == windows
+
+
+def test_a_zone_without_a_windows_id_is_still_accepted() -> None:
+    assert timezones.canonical_windows("Antarctica/Troll") is None
+    assert timezones.resolve("antarctica/troll").key == "Antarctica/Troll"
+
+
+def test_names_from_the_full_table_match_case_insensitively() -> None:
+    assert timezones.canonical_windows("EUROPE/MADRID") == "Romance Standard Time"
+    assert timezones.canonical_windows("romance standard time") == "Romance Standard Time"
+    assert timezones.to_iana("europe/madrid") == "Europe/Madrid"
+    assert timezones.to_iana("ROMANCE STANDARD TIME") == "Europe/Paris"
+    assert timezones.to_iana("british columbia standard time") == "America/Vancouver"
+
+
+@pytest.mark.parametrize(
+    ("zone", "winter", "summer"),
+    [("Pacific Standard Time", -8, -7), ("W. Europe Standard Time", 1, 2), ("Romance Standard Time", 1, 2),
+     ("Europe/Madrid", 1, 2), ("AUS Eastern Standard Time", 11, 10), ("India Standard Time", 5.5, 5.5),
+     ("US Mountain Standard Time", -7, -7)],
+)
+def test_dst_offsets_in_2025(zone: str, winter: float, summer: float) -> None:
+    january = timezones.from_utc(datetime(2025, 1, 15, 12, 0, tzinfo=UTC), zone)
+    july = timezones.from_utc(datetime(2025, 7, 1, 12, 0, tzinfo=UTC), zone)
+    assert january.local - datetime(2025, 1, 15, 12, 0) == timedelta(hours=winter)
+    assert july.local - datetime(2025, 7, 1, 12, 0) == timedelta(hours=summer)
+    assert timezones.to_utc(july) == datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     ("alias", "windows"),
     [("Asia/Kolkata", "India Standard Time"), ("US/Pacific", "Pacific Standard Time"),
@@ -79,7 +166,8 @@ def test_any_iana_zone_is_accepted_even_without_a_windows_id() -> None:
 @pytest.mark.parametrize(
     "bogus",
     ["Greenwich Mean Time", "", "Mars/Olympus_Mons", "Pacific Standard", "Factory", "localtime",
-     "tzone://Microsoft/Custom", " UTC", "posix/Europe/Berlin"],
+     "tzone://Microsoft/Custom", " UTC", "posix/Europe/Berlin", "Mars/Olympus", "Etc/GMT+13",
+     "Romance Standard Time ", "Europe/Madrid/", "right/Europe/Madrid"],
 )
 def test_bogus_names_are_rejected(bogus: str) -> None:
     assert not timezones.is_supported(bogus)

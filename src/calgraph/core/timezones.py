@@ -1,8 +1,10 @@
 """Time zone names as Graph accepts them, and conversions between wall-clock times and instants.
 
 A zone name is a Windows zone id (`Pacific Standard Time`, matched case-insensitively), an IANA
-name known to zoneinfo (`America/Los_Angeles`, also case-insensitive) or `UTC`. Windows ids map to
-the IANA zone of CLDR territory "001", taken from the windowsZones table icalendar ships.
+name known to zoneinfo (`America/Los_Angeles`, also case-insensitive) or `UTC`. The mapping is CLDR's
+windowsZones table as tzlocal ships it (`tzlocal.windows_tz`, pinned in pyproject): a Windows id
+maps to its territory-"001" zone, and every IANA zone CLDR files under a Windows id for any
+territory (plus the tz database's backward links to those zones) maps back to that id.
 
 Local times that a DST change makes ambiguous or nonexistent are resolved with fold=0: an ambiguous
 time is its first occurrence (daylight time; note .NET's TimeZoneInfo would pick standard time), and
@@ -19,19 +21,20 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from tzlocal.windows_tz import tz_win, win_tz
 
 from calgraph.core.errors import TimeZoneNotSupported
 from calgraph.core.model import When
 
 # Other spellings Exchange uses for a Windows id.
 _WINDOWS_ALIASES: dict[str, str] = {"tzone://microsoft/utc": "UTC"}
-# IANA zones CLDR files under a Windows id but that are not aliases of its "001" zone.
-_EXTRA_IANA_TO_WINDOWS: dict[str, str] = {"Etc/GMT": "UTC"}
 # zoneinfo keys that are not real zones.
 _NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 
-WINDOWS_TO_IANA: dict[str, str] = dict(WINDOWS_TO_OLSON)
+# Windows id -> the IANA zone of CLDR territory "001".
+WINDOWS_TO_IANA: dict[str, str] = dict(win_tz)
+# IANA name -> Windows id, for every territory (tzlocal's table has a stray "" key: dropped).
+IANA_TO_WINDOWS: dict[str, str] = {iana: windows for iana, windows in tz_win.items() if iana}
 _WINDOWS_BY_LOWER: dict[str, str] = {name.lower(): name for name in WINDOWS_TO_IANA} | _WINDOWS_ALIASES
 
 
@@ -97,15 +100,15 @@ def _tzif_bytes(key: str) -> bytes | None:
         return None
 
 
-_IANA_TO_WINDOWS: dict[str, str] = {iana: windows for windows, iana in WINDOWS_TO_OLSON.items()}
-_IANA_TO_WINDOWS.update(_EXTRA_IANA_TO_WINDOWS)
-
-
 @lru_cache(maxsize=1)
 def _windows_by_zone_data() -> dict[bytes, str]:
-    """Zones with a Windows id keyed by their data, so that IANA aliases (links) find the id too."""
+    """Zones with a Windows id keyed by their data, so that links CLDR does not list find the id.
+
+    Territory-001 zones go first, so data several ids share goes to the id whose zone it is.
+    """
+    pairs = [(iana, windows) for windows, iana in WINDOWS_TO_IANA.items()] + list(IANA_TO_WINDOWS.items())
     table: dict[bytes, str] = {}
-    for iana, windows in _IANA_TO_WINDOWS.items():
+    for iana, windows in pairs:
         data = _tzif_bytes(iana)
         if data is not None:
             table.setdefault(data, windows)
@@ -115,9 +118,10 @@ def _windows_by_zone_data() -> dict[bytes, str]:
 def canonical_windows(name: str) -> str | None:
     """The Windows id, correctly spelt, for a Windows id or an IANA name; None when there is none.
 
-    An IANA name maps when it is a territory-001 zone or an alias of one (Asia/Kolkata and
-    Asia/Calcutta are the same zone). The table icalendar ships holds territory 001 only, so
-    other IANA zones (Europe/Madrid ...) have no Windows id here.
+    An IANA name maps when CLDR files it under a Windows id for any territory (Europe/Madrid is
+    Romance Standard Time), or when it is a tz link to such a zone (Asia/Kolkata, US/Pacific,
+    Europe/Uzhgorod). Zones CLDR has no Windows id for (Antarctica/Troll, and PST8PDT while the tz
+    data keeps it a zone of its own) give None.
     """
     if not isinstance(name, str) or not name:
         return None
@@ -127,7 +131,7 @@ def canonical_windows(name: str) -> str | None:
     iana = _iana_key(name)
     if iana is None:
         return None
-    direct = _IANA_TO_WINDOWS.get(iana)
+    direct = IANA_TO_WINDOWS.get(iana)
     if direct is not None:
         return direct
     data = _tzif_bytes(iana)

@@ -21,23 +21,28 @@ from sqlalchemy.engine import make_url
 
 from calgraph.core.model import Mailbox
 from calgraph.store.sql_uow import SqlUnitOfWork
+from calgraph.store.sqlite_wal import WalCheckpointer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 32 * 1024             # page cache per connection (SQLite's default is 2 MiB)
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024    # read pages through mmap rather than a read() per page
+SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024  # a server's WAL file is cut back to this when it starts over
 MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising migrations
 _WRITE = "calgraph_write"       # execution option: this transaction starts with BEGIN IMMEDIATE
 
 
 class SqlStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, serving: bool = False) -> None:
         self.engine = engine
         # SQLite: this process's writers queue on a lock of their own rather than in SQLite's sleeping
         # busy handler, which wakes them late (p99 seconds under load); other processes still wait
         # on BEGIN IMMEDIATE and the busy timeout.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
+        self._checkpointer = None
+        if serving and engine.dialect.name == "sqlite":
+            self._checkpointer = WalCheckpointer(engine, self._write_lock).start()
 
     @property
     def dialect_name(self) -> str:
@@ -65,6 +70,8 @@ class SqlStore:
                 command.upgrade(config, "head")
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 
@@ -74,14 +81,15 @@ def alembic_config() -> Config:
     return config
 
 
-def open_store(url: str) -> SqlStore:
-    """`sqlite:///path` or `postgresql://user:pw@host:port/db`; the schema is not touched (call migrate())."""
+def open_store(url: str, serving: bool = False) -> SqlStore:
+    """`sqlite:///path` or `postgresql://user:pw@host:port/db`; the schema is not touched (call migrate()).
+    `serving`: for a long-running server (SQLite: its WAL is checkpointed by a thread of its own)."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         return SqlStore(_postgresql_engine(parsed.set(drivername="postgresql+psycopg")))
     if backend == "sqlite":
-        return SqlStore(_sqlite_engine(parsed))
+        return SqlStore(_sqlite_engine(parsed, autocheckpoint=not serving), serving)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path or postgresql://...")
 
 
@@ -89,7 +97,7 @@ def _postgresql_engine(url: Any) -> Engine:
     return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True)
 
 
-def _sqlite_engine(url: Any) -> Engine:
+def _sqlite_engine(url: Any, autocheckpoint: bool = True) -> Engine:
     if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
                          "use a file, e.g. sqlite:///calgraph.db")
@@ -107,6 +115,9 @@ def _sqlite_engine(url: Any) -> Engine:
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
             cursor.execute("PRAGMA foreign_keys = ON")
+            if not autocheckpoint:  # a server: sqlite_wal.WalCheckpointer does it
+                cursor.execute("PRAGMA wal_autocheckpoint = 0")
+                cursor.execute(f"PRAGMA journal_size_limit = {SQLITE_WAL_LIMIT_BYTES}")
         finally:
             cursor.close()
 

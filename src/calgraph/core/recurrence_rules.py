@@ -1,0 +1,287 @@
+"""The expansion engine behind calgraph.core.recurrence (which validates, documents the decisions and
+is the module to import): a parsed recurrence becomes a dateutil rrule in the naive wall-clock time
+of the recurrence zone, expanded lazily from the interval-long period that holds the window.
+
+Every pattern has a fixed number of occurrences per period (the number of days for weekly, one
+otherwise), so a numbered range's remaining count at any period is arithmetic, and no expansion
+walks from the series start to a far-away window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from dateutil import rrule as rr
+
+from calgraph.core import timezones
+from calgraph.core.model import When
+
+UTC = timezone.utc
+DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+WEEKDAY = {name: (number - 1) % 7 for number, name in enumerate(DAYS)}  # Python's: monday = 0
+SETPOS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+FREQ = {
+    "daily": rr.DAILY, "weekly": rr.WEEKLY, "absoluteMonthly": rr.MONTHLY,
+    "relativeMonthly": rr.MONTHLY, "absoluteYearly": rr.YEARLY, "relativeYearly": rr.YEARLY,
+}
+# Bounds that keep zone conversions and date arithmetic away from datetime's limits.
+LOCAL_MIN, LOCAL_MAX = datetime(1, 1, 3), datetime(9999, 12, 29)
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """recurrencePattern with Graph's enum spellings; fields the type does not use hold their defaults."""
+
+    type: str
+    interval: int
+    days_of_week: tuple[str, ...] = ()
+    first_day_of_week: str = "sunday"
+    index: str = "first"
+    day_of_month: int = 0
+    month: int = 0
+
+
+@dataclass(frozen=True)
+class Range:
+    """recurrenceRange; `zone` is the recurrence time zone as given (or the start's zone)."""
+
+    type: str
+    start_date: date
+    zone: str
+    end_date: date | None = None  # endDate ranges only
+    count: int = 0                # numbered ranges only
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: Pattern
+    range: Range
+
+
+@dataclass(frozen=True)
+class Series:
+    """A master's recurrence ready to expand: `anchor` is the master's start as naive wall-clock time in
+    the recurrence zone, `duration` its length (absolute; wall-clock for all-day events)."""
+
+    rule: Rule
+    start: When
+    end: When
+    is_all_day: bool
+    anchor: datetime
+    duration: timedelta
+
+    @property
+    def zone(self) -> str:
+        return self.rule.range.zone
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence: `original_start` is the nominal wall-clock time in the recurrence zone (it may
+    name a time a DST gap skips), `start`/`end` are in the master's start/end zones."""
+
+    original_start: When
+    start: When
+    end: When
+
+    @property
+    def day(self) -> date:
+        """The date of the original start in the recurrence zone, as occurrence ids carry it."""
+        return self.original_start.local.date()
+
+
+def _rrule_parts(pattern: Pattern) -> dict[str, Any]:
+    days = tuple(WEEKDAY[day] for day in pattern.days_of_week)
+    kind = pattern.type
+    if kind == "weekly":
+        return {"byweekday": days, "wkst": WEEKDAY[pattern.first_day_of_week]}
+    if kind.startswith("relative"):
+        parts: dict[str, Any] = {"byweekday": days, "bysetpos": SETPOS[pattern.index]}
+    elif kind.startswith("absolute"):
+        parts = _day_of_month(pattern.day_of_month)
+    else:
+        return {}
+    if kind.endswith("Yearly"):
+        parts["bymonth"] = pattern.month
+    return parts
+
+
+def _day_of_month(day: int) -> dict[str, Any]:
+    """Day 29-31 falls on the month's last day in shorter months: the last of 28..day that exists."""
+    if day <= 28:
+        return {"bymonthday": day}
+    return {"bymonthday": tuple(range(28, day + 1)), "bysetpos": -1}
+
+
+def _rrule(pattern: Pattern, dtstart: datetime, **limits: Any) -> Iterator[datetime]:
+    rule = rr.rrule(FREQ[pattern.type], dtstart=dtstart, interval=pattern.interval, cache=False,
+                    **limits, **_rrule_parts(pattern))
+    try:
+        yield from rule
+    except (ValueError, OverflowError):  # dateutil stepping past year 9999
+        return
+
+
+def _week_start(day: date, pattern: Pattern) -> date:
+    back = (day.weekday() - WEEKDAY[pattern.first_day_of_week]) % 7
+    return date.min if day.toordinal() <= back else day - timedelta(days=back)
+
+
+def _period(pattern: Pattern, anchor: date, day: date) -> int:
+    """The index of the interval-long period holding `day`, the anchor's being 0 (floored)."""
+    kind = pattern.type
+    if kind == "daily":
+        units = (day - anchor).days
+    elif kind == "weekly":
+        units = (_week_start(day, pattern) - _week_start(anchor, pattern)).days // 7
+    elif kind.endswith("Monthly"):
+        units = (day.year - anchor.year) * 12 + day.month - anchor.month
+    else:
+        units = day.year - anchor.year
+    return units // pattern.interval
+
+
+def _period_start(pattern: Pattern, anchor: date, number: int) -> date:
+    steps = number * pattern.interval
+    kind = pattern.type
+    if kind == "daily":
+        return anchor + timedelta(days=steps)
+    if kind == "weekly":
+        return _week_start(anchor, pattern) + timedelta(weeks=steps)
+    if kind.endswith("Monthly"):
+        months = anchor.year * 12 + anchor.month - 1 + steps
+        return date(months // 12, months % 12 + 1, 1)
+    return date(anchor.year + steps, 1, 1)
+
+
+def _before_period(series: Series, number: int) -> int:
+    """How many occurrences come before period `number` (>= 1)."""
+    pattern, anchor = series.rule.pattern, series.anchor
+    boundary = datetime.combine(_period_start(pattern, anchor.date(), 1), time())
+    first = 0
+    for start in _rrule(pattern, anchor):
+        if start >= boundary:
+            break
+        first += 1
+    per_period = len(pattern.days_of_week) if pattern.type == "weekly" else 1
+    return first + (number - 1) * per_period
+
+
+def starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
+    """The nominal local starts in [low, high] (naive, recurrence zone), in order, lazily."""
+    pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
+    number = _period(pattern, anchor.date(), low.date()) if low > anchor else 0
+    count = range_.count if range_.type == "numbered" else None
+    first = anchor
+    if number > 0:
+        first = datetime.combine(_period_start(pattern, anchor.date(), number), anchor.time())
+        if count is not None:
+            count -= _before_period(series, number)
+            if count <= 0:
+                return
+    until = None
+    if range_.type == "endDate" and range_.end_date is not None:
+        until = datetime.combine(range_.end_date, time(23, 59, 59))
+    for start in _rrule(pattern, first, count=count, until=until):
+        if start > high:
+            return
+        if start >= low:
+            yield start.replace(microsecond=anchor.microsecond)  # rrule drops microseconds
+
+
+def _clamp(moment: datetime) -> datetime:
+    return min(max(moment, LOCAL_MIN), LOCAL_MAX)
+
+
+def _shift(moment: datetime, delta: timedelta) -> datetime:
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.min if delta < timedelta(0) else datetime.max
+
+
+def _naive_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(UTC).replace(tzinfo=None)
+    return _clamp(instant)
+
+
+def _local(instant: datetime, zone: str) -> datetime:
+    return timezones.from_utc(_naive_utc(instant), zone).local
+
+
+def _build(series: Series, local: datetime) -> tuple[Occurrence, datetime, datetime] | None:
+    """The occurrence at nominal `local` and its window keys (instants; naive dates-as-UTC if all-day)."""
+    try:
+        original = When(local, series.zone)
+        if series.is_all_day:
+            end_local = local + series.duration
+            occurrence = Occurrence(original, When(local, series.start.zone), When(end_local, series.end.zone))
+            return occurrence, local, end_local
+        instant = timezones.to_utc(original)
+        end = instant + series.duration
+        start_when = timezones.from_utc(instant, series.start.zone)
+        return Occurrence(original, start_when, timezones.from_utc(end, series.end.zone)), instant, end
+    except (OverflowError, ValueError):
+        return None
+
+
+def expand(series: Series, window_start: datetime, window_end: datetime) -> list[Occurrence]:
+    """The occurrences overlapping [window_start, window_end), in start order."""
+    if series.is_all_day:
+        low = _shift(_naive_utc(window_start), -series.duration)
+        high = _naive_utc(window_end)
+        first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
+    else:
+        low = _local(_shift(window_start, -series.duration), series.zone)
+        high = _local(window_end, series.zone)
+        first_key, last_key = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    found = []
+    for local in starts(series, _shift(low, -_DAY), _shift(high, _DAY)):
+        built = _build(series, local)
+        if built is None:
+            break
+        occurrence, start_key, end_key = built
+        if start_key < last_key and end_key > first_key:
+            found.append(occurrence)
+    return found
+
+
+def occurrence_on(series: Series, day: date) -> Occurrence | None:
+    """The occurrence whose original start falls on `day` in the recurrence zone, if any."""
+    midnight = datetime.combine(day, time())
+    for local in starts(series, midnight, datetime.combine(day, time.max)):
+        built = _build(series, local)
+        return built[0] if built else None
+    return None
+
+
+def first_occurrence(series: Series) -> Occurrence | None:
+    for local in starts(series, series.anchor, datetime.max):
+        built = _build(series, local)
+        return built[0] if built else None
+    return None
+
+
+def _max_gap(pattern: Pattern) -> timedelta:
+    """More than the longest possible gap between two consecutive occurrences."""
+    unit = {"daily": 1, "weekly": 7}.get(pattern.type, 31 if pattern.type.endswith("Monthly") else 366)
+    return timedelta(days=(pattern.interval + 1) * unit)
+
+
+def neighbours(series: Series, day: date) -> tuple[Occurrence | None, Occurrence | None]:
+    """The pattern's occurrences just before and just after `day` (recurrence zone)."""
+    midnight = datetime.combine(day, time())
+    gap = _max_gap(series.rule.pattern)
+    before = None
+    for local in starts(series, _shift(midnight, -gap), _shift(midnight, -timedelta(microseconds=1))):
+        before = local
+    tomorrow = _shift(midnight, _DAY)
+    after = next(starts(series, tomorrow, _shift(tomorrow, gap)), None)
+    previous = _build(series, before) if before is not None else None
+    following = _build(series, after) if after is not None else None
+    return (previous[0] if previous else None), (following[0] if following else None)
