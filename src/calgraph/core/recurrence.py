@@ -19,7 +19,8 @@ recurrence whose range holds no occurrence. TimeZoneNotSupportedException: an un
 
 Decisions where Graph is silent:
 * Property names match case-insensitively, `@odata.*` and unknown properties are ignored, null is absent.
-  `interval` is 1-999 for daily and 1-99 otherwise (Outlook's limits).
+  `interval` is 1-999 for daily and 1-99 otherwise (the bounds Outlook's recurrence dialog offers;
+  Graph documents none), which also keeps date arithmetic far from overflow.
 * Canonical JSON has every field, in Graph's order: fields the type does not use are 0 / [] / "first";
   firstDayOfWeek is kept (default sunday); daysOfWeek is deduplicated in sunday..saturday order;
   endDate "0001-01-01" unless an endDate range; numberOfOccurrences 0 unless numbered;
@@ -33,9 +34,8 @@ Decisions where Graph is silent:
   its dates taken as UTC midnights (decision 19).
 * The first occurrence is the first match on or after the start (spec 6.1); numbered ranges count from
   it; an endDate range includes occurrences on its endDate (recurrence zone).
-* dayOfMonth 29-31 falls on the last day of shorter months (Outlook: "Some months have fewer than 31
-  days... the occurrence will fall on the last day of the month"); absoluteYearly likewise (Feb 29 on
-  Feb 28 in other years). relative* with several days: the index-th day of the month that is any of
+* dayOfMonth 29-31 falls on the last day of shorter months, as Outlook schedules them (it does not
+  skip the month); absoluteYearly likewise (Feb 29 on Feb 28 in other years). relative* with several days: the index-th day of the month that is any of
   them (first of monday+tuesday = the month's first Monday or Tuesday); `last` = the last such day.
 * Occurrence start/end are in the master's start/end zones; duration is the master's absolute length
   (wall-clock for all-day).

@@ -205,13 +205,12 @@ def _shift(moment: datetime, delta: timedelta) -> datetime:
 
 
 def _naive_utc(instant: datetime) -> datetime:
-    if instant.tzinfo is not None:
-        instant = instant.astimezone(UTC).replace(tzinfo=None)
-    return _clamp(instant)
+    """UTC without tzinfo; a naive instant is UTC already."""
+    return instant if instant.tzinfo is None else instant.astimezone(UTC).replace(tzinfo=None)
 
 
-def _local(instant: datetime, zone: str) -> datetime:
-    return timezones.from_utc(_naive_utc(instant), zone).local
+def _local(naive_utc: datetime, zone: str) -> datetime:
+    return timezones.from_utc(_clamp(naive_utc), zone).local
 
 
 def _build(series: Series, local: datetime) -> tuple[Occurrence, datetime, datetime] | None:
@@ -231,15 +230,14 @@ def _build(series: Series, local: datetime) -> tuple[Occurrence, datetime, datet
 
 
 def expand(series: Series, window_start: datetime, window_end: datetime) -> list[Occurrence]:
-    """The occurrences overlapping [window_start, window_end), in start order."""
+    """The occurrences overlapping [window_start, window_end) (instants; naive ones are UTC), by start."""
+    first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
+    low = _shift(first_key, -series.duration)
     if series.is_all_day:
-        low = _shift(_naive_utc(window_start), -series.duration)
-        high = _naive_utc(window_end)
-        first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
+        high = last_key
     else:
-        low = _local(_shift(window_start, -series.duration), series.zone)
-        high = _local(window_end, series.zone)
-        first_key, last_key = window_start.astimezone(UTC), window_end.astimezone(UTC)
+        low, high = _local(low, series.zone), _local(last_key, series.zone)
+        first_key, last_key = first_key.replace(tzinfo=UTC), last_key.replace(tzinfo=UTC)
     found = []
     for local in starts(series, _shift(low, -_DAY), _shift(high, _DAY)):
         built = _build(series, local)

@@ -168,4 +168,4 @@ class _DecodedEvents:
                 del self.items[next(iter(self.items))]
 
 
-_decoded = _DecodedEvents(2048)
+_decoded = _DecodedEvents(4096)   # about 40 MB at most for events of 10 attendees
