@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from calgraph.http.dispatch import Dispatcher, merge_routes
-from calgraph.http.resources import calendar_permissions, calendars, directory, event_actions, events, mail
+from calgraph.http.resources import (
+    calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
+)
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
@@ -16,6 +18,7 @@ ROUTE_TABLES = (
     calendars.ROUTES,
     calendar_permissions.ROUTES,
     events.ROUTES,
+    calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
 )

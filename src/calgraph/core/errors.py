@@ -147,6 +147,22 @@ class PayloadTooLarge(GraphError):
     message = "The request body is larger than the 4 MB calgraph accepts."
 
 
+# recurrence (§6.1, §3.10) ----------------------------------------------------------------------
+
+class InvalidRecurrence(GraphError):
+    status, code, message = 400, "ErrorCalendarInvalidRecurrence", "The recurrence is invalid."
+
+
+class RecurrenceHasNoOccurrence(GraphError):
+    status, code = 400, "ErrorRecurrenceHasNoOccurrence"
+    message = "The recurrence pattern has no occurrence within its range."
+
+
+class OccurrenceCrossingBoundary(GraphError):
+    status, code = 400, "ErrorOccurrenceCrossingBoundary"
+    message = "Modified occurrence is crossing or overlapping adjacent occurrence."
+
+
 # meetings (§3.10 and decisions 3-8 of §10) -------------------------------------------------------
 
 _CANT = "Your request can't be completed. "

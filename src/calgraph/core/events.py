@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from calgraph.core import body as bodies
-from calgraph.core import datetimes
+from calgraph.core import datetimes, recurrence
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
 from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox, When
@@ -67,8 +67,6 @@ def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) 
         values["attendees"] = _keep_answers(_dedupe(attendees), event.attendees)
     if "categories" in values:
         values["categories"] = tuple(values["categories"] or ())
-    if "recurrence" in values:
-        values["type"] = "seriesMaster" if values["recurrence"] else "singleInstance"
     for key in ("start", "end"):
         if values.get(key) is None:
             values.pop(key, None)
@@ -78,7 +76,23 @@ def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) 
     if "end" in values:
         event = event.evolve(original_end_time_zone=event.end.zone)
     datetimes.validate_span(event.start, event.end, event.is_all_day)
-    return _online_meeting(event, ids, join_url_base)
+    return _online_meeting(_series(event, values), ids, join_url_base)
+
+
+def _series(event: Event, values: dict[str, Any]) -> Event:
+    """Validate the recurrence when it, the start, the end or isAllDay changed; store its canonical form.
+
+    A new start on a different date without a new recurrence moves `range.startDate` with it (Graph is
+    silent; Outlook moves the series), and the range is checked again."""
+    if "recurrence" in values and not values["recurrence"]:
+        return event.evolve(recurrence=None, type="singleInstance")
+    if event.recurrence is None or not {"recurrence", "start", "end", "is_all_day"} & values.keys():
+        return event
+    given = event.recurrence
+    if "recurrence" not in values and isinstance(given.get("range"), dict):
+        given = {**given, "range": {**given["range"], "startDate": event.start.local.date().isoformat()}}
+    canonical = recurrence.validate(given, event.start, event.is_all_day)
+    return event.evolve(recurrence=canonical, type="seriesMaster")
 
 
 def _html_body(body: ItemBody | None) -> ItemBody:

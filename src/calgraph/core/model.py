@@ -159,6 +159,8 @@ class Event:
     type: EventType = "singleInstance"
     series_master_id: str | None = None
     original_start: datetime | None = None
+    occurrence_id: str | None = None    # occurrences and exceptions: `OID.{seriesMasterId}.{yyyy-MM-dd}`
+    cancelled_occurrences: tuple[str, ...] = ()   # a series master's cancelled occurrence ids (OID form)
     has_attachments: bool = False
     is_online_meeting: bool = False
     online_meeting_provider: str = "unknown"

@@ -52,7 +52,9 @@ from datetime import date, datetime
 from typing import Any
 
 from calgraph.core import timezones
-from calgraph.core.errors import GraphError, InvalidParameter
+from calgraph.core.errors import (
+    InvalidParameter, InvalidRecurrence, OccurrenceCrossingBoundary, RecurrenceHasNoOccurrence,
+)
 from calgraph.core.model import When
 from calgraph.core.recurrence_rules import (
     DAYS, Occurrence, Pattern, Range, Rule, Series, expand, first_occurrence, neighbours, occurrence_on,
@@ -64,20 +66,6 @@ __all__ = [
     "validate", "normalize", "parse", "to_json", "series", "expand", "occurrence_on", "first_occurrence",
     "neighbours", "check_move", "occurrence_id", "parse_occurrence_id",
 ]
-
-
-class InvalidRecurrence(GraphError):
-    status, code, message = 400, "ErrorCalendarInvalidRecurrence", "The recurrence is invalid."
-
-
-class RecurrenceHasNoOccurrence(GraphError):
-    status, code = 400, "ErrorRecurrenceHasNoOccurrence"
-    message = "The recurrence pattern has no occurrence within its range."
-
-
-class OccurrenceCrossingBoundary(GraphError):
-    status, code = 400, "ErrorOccurrenceCrossingBoundary"
-    message = "Modified occurrence is crossing or overlapping adjacent occurrence."
 
 
 PATTERN_TYPES = ("daily", "weekly", "absoluteMonthly", "relativeMonthly", "absoluteYearly", "relativeYearly")

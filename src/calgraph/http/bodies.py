@@ -136,32 +136,6 @@ class LocationInput(GraphInput):
         return self.model_dump(by_alias=True, exclude_none=True)
 
 
-class RecurrencePatternInput(GraphInput):
-    type: str
-    interval: Int32 = 1
-    days_of_week: list[str] | None = None
-    first_day_of_week: str | None = None
-    index: str | None = None
-    day_of_month: Int32 | None = None
-    month: Int32 | None = None
-
-
-class RecurrenceRangeInput(GraphInput):
-    type: str
-    start_date: str | None = None
-    end_date: str | None = None
-    number_of_occurrences: Int32 | None = None
-    recurrence_time_zone: str | None = None
-
-
-class RecurrenceInput(GraphInput):
-    pattern: RecurrencePatternInput
-    range: RecurrenceRangeInput
-
-    def to_domain(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_none=True)
-
-
 class EventInput(GraphInput):
     subject: str | None = None
     body: ItemBodyInput | None = None
@@ -180,12 +154,25 @@ class EventInput(GraphInput):
     reminder_minutes_before_start: Int32 | None = None
     is_reminder_on: bool | None = None
     categories: list[Name] | None = None
-    recurrence: RecurrenceInput | None = None
+    recurrence: Any = None  # checked by calgraph.core.recurrence.validate, so errors carry Graph's codes
     is_online_meeting: bool | None = None
     online_meeting_provider: str | None = None
     transaction_id: Key | None = None
 
     check_show_as = enum_field("showAs", "show_as")
+
+    @field_validator("recurrence")
+    @classmethod
+    def _recurrence_numbers(cls, value: Any) -> Any:
+        """Numbers beyond Edm.Int32 fail reading the body (RequestBodyRead), as for every Int32 property;
+        everything else about a recurrence is checked by calgraph.core.recurrence."""
+        parts = value.values() if isinstance(value, dict) else ()
+        for part in parts:
+            for item in part.values() if isinstance(part, dict) else ():
+                if isinstance(item, int) and not isinstance(item, bool) and not -2**31 <= item < 2**31:
+                    raise ValueError(f"Cannot convert the literal '{item}' to the expected type 'Edm.Int32'.")
+        return value
+
     check_sensitivity = enum_field("sensitivity", "sensitivity")
     check_importance = enum_field("importance", "importance")
     check_online_meeting_provider = enum_field("onlineMeetingProvider", "online_meeting_provider")

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from calgraph.core import body as bodies
-from calgraph.core import timezones
+from calgraph.core import occurrences, timezones
 from calgraph.core.datetimes import format_instant, format_instant_seconds, format_local
 from calgraph.core.model import (
     Attendee,
@@ -30,6 +30,7 @@ EVENT_FIELDS = frozenset({
     "onlineMeetingUrl", "isOnlineMeeting", "onlineMeetingProvider", "allowNewTimeProposals", "isDraft",
     "hideAttendees", "recurrence", "onlineMeeting", "responseStatus", "body", "start", "end", "location",
     "locations", "attendees", "organizer", "originalStart", "uid", "occurrenceId",
+    "cancelledOccurrences",
 })
 WEB_LINK = "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item"
 
@@ -134,8 +135,8 @@ def event(ev: Event, view: View) -> dict[str, Any]:
     if ev.original_start is not None:
         out["originalStart"] = format_instant(ev.original_start)
     if view.beta:
-        out["uid"] = ev.ical_uid
-        out["occurrenceId"] = None
+        out["uid"] = occurrences.series_uid(ev.ical_uid)
+        out["occurrenceId"] = ev.occurrence_id
     if not view.include_body:
         del out["body"], out["bodyPreview"]
     return out

@@ -175,6 +175,8 @@ def _events(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return addr
     seg = cur.take()
+    if seg.lower() == "instances" and cur.done():
+        return replace(addr, kind="instances")
     action = next((a for a in EVENT_ACTIONS if a.lower() == seg.lower()), None)
     if action is None or not cur.done():
         raise UnknownRoute(seg)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from calgraph.core import events as rules
-from calgraph.core import permissions, scheduling
-from calgraph.core.errors import AccessDenied, IrresolvableConflict, ItemNotFound
+from calgraph.core import occurrences, permissions, scheduling
+from calgraph.core.errors import AccessDenied, InvalidIdMalformed, IrresolvableConflict, ItemNotFound
 from calgraph.core.model import Calendar, Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
@@ -43,22 +43,50 @@ class OneEvent:
 
 def list_events(rt: Runtime, principal: Principal, scope: Scope, query: ItemQuery) -> EventsPage:
     with rt.store.unit_of_work() as uow:
-        mailbox, calendar = _calendar(uow, principal, scope)
+        mailbox, calendar = calendar_of(uow, principal, scope)
         access.require_calendar(uow, principal, mailbox, calendar, "readBasic")
         page = uow.query_events([calendar.id], query)
         return EventsPage(mailbox, page, permissions.may_read_body(principal, mailbox))
 
 
 def get_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str) -> OneEvent:
+    """An event, or an occurrence of a series by its occurrence item id (see calgraph.core.occurrences)."""
     with rt.store.unit_of_work() as uow:
-        mailbox, event = _find(uow, principal, scope, event_id, "readBasic")
+        try:
+            mailbox, event = find(uow, principal, scope, event_id, "readBasic")
+        except ItemNotFound:
+            found = find_occurrence(uow, principal, scope, event_id)
+            if found is None:
+                raise
+            mailbox, event = found
         return OneEvent(mailbox, event, permissions.may_read_body(principal, mailbox))
+
+
+def find_occurrence(uow: UnitOfWork, principal: Principal, scope: Scope,
+                    event_id: str) -> tuple[Mailbox, Event] | None:
+    """The occurrence an occurrence item id names (its exception row, if it has one), found through its
+    master with the master's access checks; None when the id names no such occurrence."""
+    parsed = occurrences.parse_item_id(event_id)
+    if parsed is None:
+        return None
+    master_id, day = parsed
+    try:
+        mailbox, master = find(uow, principal, scope, master_id, "readBasic")
+    except (ItemNotFound, InvalidIdMalformed):
+        return None
+    occurrence = occurrences.occurrence_on(master, day)
+    if occurrence is None:
+        return None
+    for exception in uow.list_series_exceptions([master.id]):
+        if exception.occurrence_id == occurrence.occurrence_id or exception.original_start == occurrence.original_start:
+            return mailbox, exception
+    return mailbox, occurrence
 
 
 def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[str, Any],
                  join_url_base: str) -> OneEvent:
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox, calendar = _calendar(uow, principal, scope)
+        mailbox, calendar = calendar_of(uow, principal, scope)
         access.require_calendar(uow, principal, mailbox, calendar, "write")
         transaction_id = changes.get("transaction_id")
         if transaction_id:
@@ -110,7 +138,7 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
 def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, if_match: str | None,
                     need: access.Need = "write") -> tuple[Mailbox, Event]:
     """The event, with its meeting locked against concurrent changes, checked against If-Match."""
-    mailbox, event = _find(uow, principal, scope, event_id, need)
+    mailbox, event = find(uow, principal, scope, event_id, need)
     if uow.lock_meeting(event.ical_uid):
         event = uow.get_event(mailbox.id, event.id, for_update=True)  # type: ignore[assignment]
         if event is None or event.calendar_id is None:
@@ -124,13 +152,13 @@ def _check_if_match(event: Event, if_match: str | None) -> None:
         raise IrresolvableConflict()
 
 
-def _calendar(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mailbox, Calendar]:
+def calendar_of(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mailbox, Calendar]:
     mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
     calendar = access.calendar(uow, mailbox, scope.calendar or access.DEFAULT, scope.calendar_group)
     return mailbox, calendar
 
 
-def _find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
+def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
           need: access.Need) -> tuple[Mailbox, Event]:
     """The event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
     mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)

@@ -7,7 +7,7 @@ here: datetimes travel as ISO strings, tuples as lists, nested dataclasses as ob
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -47,6 +47,13 @@ def event_bound_ts(when: When, is_all_day: bool) -> str:
     return format_ts(to_utc(when))
 
 
+def event_duration_s(event: Event) -> int:
+    """Whole seconds from start_utc to end_utc, rounded up, so `start_utc >= windowStart - MAX(duration_s)`
+    never misses an event that overlaps the window."""
+    span = parse_ts(event_bound_ts(event.end, event.is_all_day)) - parse_ts(event_bound_ts(event.start, event.is_all_day))
+    return max(0, -(-span // timedelta(seconds=1)))
+
+
 # -- indexed columns -------------------------------------------------------------------------------
 
 def event_columns(event: Event, before: Event | None = None) -> dict[str, Any]:
@@ -77,6 +84,7 @@ _EVENT_COLUMNS: dict[str, tuple[tuple[str, ...], Callable[[Event], Any]]] = {
     "subject_lower": (("subject",), lambda e: e.subject.lower()),
     "start_utc": (("start", "is_all_day"), lambda e: event_bound_ts(e.start, e.is_all_day)),
     "end_utc": (("end", "is_all_day"), lambda e: event_bound_ts(e.end, e.is_all_day)),
+    "duration_s": (("start", "end", "is_all_day"), event_duration_s),
     "is_all_day": (("is_all_day",), lambda e: e.is_all_day),
     "is_cancelled": (("is_cancelled",), lambda e: e.is_cancelled),
     "is_organizer": (("is_organizer",), lambda e: e.is_organizer),

@@ -15,6 +15,7 @@ with one exception: `update_*` with an `expected_change_key` that no longer matc
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Iterable, Protocol
 
 from calgraph.core.model import (
@@ -106,8 +107,17 @@ class UnitOfWork(Protocol):
         take only one per unit of work. True when rows read earlier in this unit may have changed
         meanwhile (read them again); False when the write unit was exclusive from its start."""
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
-        """Events in those calendars (never ones moved to a mail folder); without $orderby in
-        creation order."""
+        """Single instances and series masters in those calendars (never exceptions, nor events moved
+        to a mail folder); without $orderby in creation order."""
+    def query_event_window(self, calendar_ids: Iterable[str], start: datetime, end: datetime) -> list[Event]:
+        """Single instances and exceptions in those calendars overlapping [start, end) (aware instants):
+        `start_utc < end and end_utc > start`, all-day events as their dates taken as UTC; by start.
+        Its cost follows the window, not the calendar's size."""
+    def list_series_masters(self, calendar_ids: Iterable[str], starting_before: datetime) -> list[Event]:
+        """The series masters of those calendars whose start is before `starting_before` (no series has
+        an occurrence before its master's start), by start."""
+    def list_series_exceptions(self, master_ids: Iterable[str]) -> list[Event]:
+        """The exceptions (stored, modified occurrences) of those series masters, by start."""
     def query_folder_events(self, mail_folder_id: str) -> list[Event]: ...
     def update_event(self, event: Event, expected_change_key: str | None = None) -> None: ...
     def delete_event(self, mailbox_id: str, event_id: str) -> None: ...

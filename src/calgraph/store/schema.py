@@ -8,6 +8,7 @@ are the ones that lists filter, sort and look up by. Instants are stored as fixe
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -113,6 +114,7 @@ events = Table(
     Column("subject_lower", Text, nullable=False),
     Column("start_utc", TS, nullable=False),
     Column("end_utc", TS, nullable=False),
+    Column("duration_s", BigInteger, nullable=True),     # ceil((end_utc - start_utc) in seconds); see codec
     Column("is_all_day", Boolean, nullable=False),
     Column("is_cancelled", Boolean, nullable=False),
     Column("is_organizer", Boolean, nullable=False),
@@ -128,6 +130,8 @@ events = Table(
     Column("data", Text, nullable=False),                # the whole Event as JSON
     Index("ix_events_calendar_start", "calendar_id", "start_utc"),
     Index("ix_events_calendar_seq", "calendar_id", "seq"),
+    Index("ix_events_calendar_type_start", "calendar_id", "type", "start_utc"),   # series masters by calendar
+    Index("ix_events_calendar_duration", "calendar_id", "duration_s"),            # MAX(duration_s): window floor
     Index("ix_events_seq", "seq"),                        # MAX(seq) on insert
     Index("ix_events_mail_folder", "mail_folder_id"),
     UniqueConstraint("mailbox_id", "transaction_id"),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, insert, select, text, true
+from sqlalchemy import Select, bindparam, delete, func, insert, select, text, true
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
-from calgraph.store.codec import event_category_keys, event_columns, loads, message_columns
+from calgraph.store.codec import NULL_TS, event_category_keys, event_columns, format_ts, loads, message_columns
 from calgraph.store.query_sql import binary_text, order_clauses, where_clause
 from calgraph.store.schema import event_categories, events, messages
 from calgraph.store.sql_base import UnitOfWorkBase
@@ -59,9 +60,54 @@ class ItemsMixin(UnitOfWorkBase):
         order = [*order_clauses("event", query.orderby), events.c.seq, binary_text(events.c.id)]
         return self.page(
             events, [events.c.data],
-            [events.c.calendar_id.in_(ids), events.c.calendar_id.is_not(None), where_clause("event", query.filter)],
+            [events.c.calendar_id.in_(ids), events.c.calendar_id.is_not(None), events.c.type.in_(LISTED),
+             where_clause("event", query.filter)],
             order, query, lambda row: loads(Event, row.data),
         )
+
+    def query_event_window(self, calendar_ids: Iterable[str], start: datetime, end: datetime) -> list[Event]:
+        # Cost follows the window: an event overlapping it starts at or after `start - longest duration`
+        # in these calendars, so the (calendar_id, start_utc) index range read is [floor, end).
+        ids = list(calendar_ids)
+        longest = self._longest_duration(ids)
+        if longest is None or end <= start:
+            return []
+        try:
+            floor = format_ts(start - timedelta(seconds=longest))
+        except OverflowError:
+            floor = NULL_TS
+        c = events.c
+        statement = (select(c.data).where(
+            c.calendar_id.in_(ids), c.type.in_(WINDOWED), c.start_utc >= floor,
+            c.start_utc < format_ts(end), c.end_utc > format_ts(start))
+            .order_by(c.start_utc, c.seq, binary_text(c.id)))
+        return [loads(Event, row.data) for row in self.conn.execute(statement)]
+
+    def _longest_duration(self, calendar_ids: list[str]) -> int | None:
+        """MAX(duration_s) over these calendars (one index seek each); None when they hold no event."""
+        found = [self.run(_LONGEST, {"calendar_id": cid}).fetchone()[0] for cid in calendar_ids]
+        known = [value for value in found if value is not None]
+        return max(known) if known else None
+
+    def list_series_masters(self, calendar_ids: Iterable[str], starting_before: datetime) -> list[Event]:
+        ids = list(calendar_ids)
+        if not ids:
+            return []
+        c = events.c
+        statement = (select(c.data).where(c.calendar_id.in_(ids), c.type == "seriesMaster",
+                                          c.start_utc < format_ts(starting_before))
+                     .order_by(c.start_utc, c.seq, binary_text(c.id)))
+        return [loads(Event, row.data) for row in self.conn.execute(statement)]
+
+    def list_series_exceptions(self, master_ids: Iterable[str]) -> list[Event]:
+        ids = list(master_ids)
+        if not ids:
+            return []
+        c = events.c
+        statement = (select(c.data).where(c.series_master_id.in_(ids), c.type == "exception",
+                                          c.calendar_id.is_not(None))
+                     .order_by(c.start_utc, c.seq, binary_text(c.id)))
+        return [loads(Event, row.data) for row in self.conn.execute(statement)]
 
     def query_folder_events(self, mail_folder_id: str) -> list[Event]:
         statement = (select(events.c.data).where(events.c.mail_folder_id == mail_folder_id)
@@ -135,6 +181,9 @@ class ItemsMixin(UnitOfWorkBase):
 # statements on every request's path, built once (building one costs more than running it)
 _EVENT_BY_ID = select(events.c.data).where(events.c.mailbox_id == bindparam("mailbox_id"),
                                            events.c.id == bindparam("id"))
+_LONGEST = select(func.max(events.c.duration_s)).where(events.c.calendar_id == bindparam("calendar_id"))
+LISTED = ("singleInstance", "seriesMaster")      # what /events lists (decision 17)
+WINDOWED = ("singleInstance", "exception")       # stored rows a calendarView returns as they are
 _EVENT_BY_ID_FOR_UPDATE = _EVENT_BY_ID.with_for_update()
 _ORGANIZER_EVENT = (select(events.c.data).where(events.c.ical_uid == bindparam("ical_uid"), events.c.is_organizer == true())
                     .order_by(events.c.seq).limit(1))

@@ -68,6 +68,8 @@ def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ..
             status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
     body = _expanded(render.event(result.event, view(ctx, result.include_body)), expand)
+    if fields and "cancelledOccurrences" in fields and result.event.type == "seriesMaster":
+        body["cancelledOccurrences"] = list(result.event.cancelled_occurrences)  # only when selected (§1.1)
     return entity(body, context, fields and (*fields, *expand), status)
 
 

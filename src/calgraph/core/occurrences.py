@@ -1,0 +1,127 @@
+"""A series' occurrences as (virtual, never stored) events, and their item ids (pure: no HTTP, no SQL).
+
+Occurrence item ids: `AAMk` + URL-safe base64 (with `=` padding) of the occurrence id of decision 25,
+`OID.{seriesMasterId}.{yyyy-MM-dd}` (the original start's date in the recurrence zone). So an id is stable,
+looks like every other item id (passes `ids.is_item_id`: a 68-character master id gives 116 characters),
+and decodes back to its master and date without any stored row. Stored ids are `AAMk` + 45 random bytes,
+which decode to `OID.` with probability 2^-32, and then still need a series master of that id.
+
+An occurrence copies its master's properties, with `type: occurrence`, `seriesMasterId`, its own start and
+end, `recurrence: null`, `originalStart` (the UTC instant of the nominal original start; for all-day series
+the original date at midnight UTC, as all-day events are compared as dates taken as UTC), `occurrenceId`,
+and an `iCalUId` whose instance-date bytes (16-19 of the Exchange global object id) hold its date, as
+Exchange's do; beta `uid` stays the series' (see series_uid).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from datetime import date, datetime, time, timezone
+
+from calgraph.core import recurrence, timezones
+from calgraph.core.ids import ICAL_UID_PREFIX, ITEM_ID_PREFIX
+from calgraph.core.model import Event
+from calgraph.core.recurrence import Occurrence, Series
+
+_OID = recurrence.OID_PREFIX.encode()
+_DATE_HEX = slice(len(ICAL_UID_PREFIX), len(ICAL_UID_PREFIX) + 8)
+
+
+def item_id(master_id: str, day: date) -> str:
+    """The item id of the occurrence of `master_id` originally on `day` (see the module note)."""
+    raw = recurrence.occurrence_id(master_id, day).encode()
+    return ITEM_ID_PREFIX + base64.urlsafe_b64encode(raw).decode()
+
+
+def parse_item_id(value: str) -> tuple[str, date] | None:
+    """(master id, date) of an occurrence item id; None for any other string."""
+    if not value.startswith(ITEM_ID_PREFIX):
+        return None
+    text = value[len(ITEM_ID_PREFIX):]
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if not raw.startswith(_OID):
+        return None
+    try:
+        return recurrence.parse_occurrence_id(raw.decode())
+    except UnicodeDecodeError:
+        return None
+
+
+def instance_uid(ical_uid: str, day: date) -> str:
+    """The series' iCalUId with the occurrence's date in its instance-date bytes (YYYY MM DD, hex)."""
+    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < _DATE_HEX.stop:
+        return ical_uid
+    return f"{ical_uid[:_DATE_HEX.start]}{day.year:04X}{day.month:02X}{day.day:02X}{ical_uid[_DATE_HEX.stop:]}"
+
+
+def series_uid(ical_uid: str) -> str:
+    """The iCalUId shared by a whole series (instance date zeroed): beta's `uid`."""
+    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < _DATE_HEX.stop:
+        return ical_uid
+    return f"{ical_uid[:_DATE_HEX.start]}00000000{ical_uid[_DATE_HEX.stop:]}"
+
+
+def series_of(master: Event) -> Series | None:
+    """The master's recurrence ready to expand; None for an event that is not a series master."""
+    if master.type != "seriesMaster" or master.recurrence is None:
+        return None
+    return recurrence.series(master.recurrence, master.start, master.end, master.is_all_day)
+
+
+def original_instant(occurrence: Occurrence, is_all_day: bool) -> datetime:
+    if is_all_day:
+        return datetime.combine(occurrence.day, time(), timezone.utc)
+    return timezones.to_utc(occurrence.original_start)
+
+
+def occurrence_event(master: Event, occurrence: Occurrence) -> Event:
+    """The virtual event of one occurrence of `master`."""
+    day = occurrence.day
+    return master.evolve(
+        id=item_id(master.id, day), type="occurrence", series_master_id=master.id, recurrence=None,
+        start=occurrence.start, end=occurrence.end, original_start=original_instant(occurrence, master.is_all_day),
+        occurrence_id=recurrence.occurrence_id(master.id, day), ical_uid=instance_uid(master.ical_uid, day),
+        cancelled_occurrences=(), transaction_id=None,
+    )
+
+
+def expand(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Event]:
+    """The occurrences of `masters` overlapping [window_start, window_end), by master then start, without
+    those the master lists in `cancelledOccurrences`."""
+    found = []
+    for master in masters:
+        series = series_of(master)
+        if series is None:
+            continue
+        cancelled = set(master.cancelled_occurrences)
+        for occurrence in recurrence.expand(series, window_start, window_end):
+            event = occurrence_event(master, occurrence)
+            if event.occurrence_id not in cancelled:
+                found.append(event)
+    return found
+
+
+def without_replaced(found: list[Event], exceptions: Iterable[Event]) -> list[Event]:
+    """`found` occurrences but those an exception stands for (same occurrence id, or same master and
+    original start)."""
+    exceptions = list(exceptions)
+    if not exceptions:
+        return found
+    by_id = {e.occurrence_id for e in exceptions if e.occurrence_id}
+    by_start = {(e.series_master_id, e.original_start) for e in exceptions if e.original_start is not None}
+    return [e for e in found
+            if e.occurrence_id not in by_id and (e.series_master_id, e.original_start) not in by_start]
+
+
+def occurrence_on(master: Event, day: date) -> Event | None:
+    """The occurrence of `master` originally on `day`, unless there is none or it was cancelled."""
+    series = series_of(master)
+    occurrence = None if series is None else recurrence.occurrence_on(series, day)
+    if occurrence is None or recurrence.occurrence_id(master.id, day) in master.cancelled_occurrences:
+        return None
+    return occurrence_event(master, occurrence)
