@@ -67,6 +67,11 @@ def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
 
 # -- serve ----------------------------------------------------------------------------------------
 
+# Idle keep-alive connections are closed after this long: longer than clients keep theirs (httpx: 5 s,
+# uvicorn's own default), so a client never sends a request on a connection the server is closing.
+KEEP_ALIVE_SECONDS = 75
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -105,7 +110,7 @@ def serve(
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
-        uvicorn.run(create_app(settings, store), host=host, port=port)
+        uvicorn.run(create_app(settings, store), host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 # -- users and groups -----------------------------------------------------------------------------
