@@ -75,6 +75,8 @@ def apply(uow: UnitOfWork, outcome: Outcome) -> None:
         uow.add_event(event)
     for event, expected in outcome.changed_events.values():
         uow.update_event(event, expected_change_key=expected)
+    for mailbox_id, event_id in outcome.deleted_events:
+        uow.delete_event(mailbox_id, event_id)
     for mailbox_id, event_id in outcome.outdated_requests:
         for message in uow.find_messages_by_event(mailbox_id, event_id):
             older = outdated(message)

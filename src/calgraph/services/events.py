@@ -6,24 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from calgraph.core import events as rules
-from calgraph.core import occurrences, permissions, scheduling
-from calgraph.core.errors import AccessDenied, InvalidIdMalformed, IrresolvableConflict, ItemNotFound
-from calgraph.core.model import Calendar, Event, Mailbox
+from calgraph.core import occurrence_changes, permissions, scheduling
+from calgraph.core.model import Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
-from calgraph.services import access, delivery
+from calgraph.services import access, delivery, occurrence_writes
+from calgraph.services.lookup import Scope, calendar_of, find, find_any, find_for_change
 from calgraph.services.runtime import Runtime
-from calgraph.store.interface import UnitOfWork
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Which mailbox, and optionally which calendar (group), a request's path names."""
-
-    owner_kind: str                 # "me" | "user" | "group"
-    owner_key: str | None
-    calendar_group: str | None = None
-    calendar: str | None = None     # None: the default calendar for lists and creation, any calendar for lookups
+__all__ = ["EventsPage", "OneEvent", "Scope", "calendar_of", "create_event", "delete_event", "find",
+           "find_for_change", "get_event", "list_events", "update_event"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +31,7 @@ class OneEvent:
     event: Event
     include_body: bool = True
     created: bool = True
+    exceptions: tuple[Event, ...] = ()     # a series master's exceptions, when asked for
 
 
 def list_events(rt: Runtime, principal: Principal, scope: Scope, query: ItemQuery) -> EventsPage:
@@ -49,38 +42,16 @@ def list_events(rt: Runtime, principal: Principal, scope: Scope, query: ItemQuer
         return EventsPage(mailbox, page, permissions.may_read_body(principal, mailbox))
 
 
-def get_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str) -> OneEvent:
-    """An event, or an occurrence of a series by its occurrence item id (see calgraph.core.occurrences)."""
+def get_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
+              with_exceptions: bool = False) -> OneEvent:
+    """An event, or an occurrence of a series by its occurrence item id (see calgraph.core.occurrences);
+    `with_exceptions`: a series master's exceptionOccurrences too."""
     with rt.store.unit_of_work() as uow:
-        try:
-            mailbox, event = find(uow, principal, scope, event_id, "readBasic")
-        except ItemNotFound:
-            found = find_occurrence(uow, principal, scope, event_id)
-            if found is None:
-                raise
-            mailbox, event = found
-        return OneEvent(mailbox, event, permissions.may_read_body(principal, mailbox))
-
-
-def find_occurrence(uow: UnitOfWork, principal: Principal, scope: Scope,
-                    event_id: str) -> tuple[Mailbox, Event] | None:
-    """The occurrence an occurrence item id names (its exception row, if it has one), found through its
-    master with the master's access checks; None when the id names no such occurrence."""
-    parsed = occurrences.parse_item_id(event_id)
-    if parsed is None:
-        return None
-    master_id, day = parsed
-    try:
-        mailbox, master = find(uow, principal, scope, master_id, "readBasic")
-    except (ItemNotFound, InvalidIdMalformed):
-        return None
-    occurrence = occurrences.occurrence_on(master, day)
-    if occurrence is None:
-        return None
-    for exception in uow.list_series_exceptions([master.id]):
-        if exception.occurrence_id == occurrence.occurrence_id or exception.original_start == occurrence.original_start:
-            return mailbox, exception
-    return mailbox, occurrence
+        mailbox, event = find_any(uow, principal, scope, event_id)
+        exceptions = ()
+        if with_exceptions and event.type == "seriesMaster":
+            exceptions = tuple(uow.list_series_exceptions([event.id]))
+        return OneEvent(mailbox, event, permissions.may_read_body(principal, mailbox), exceptions=exceptions)
 
 
 def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[str, Any],
@@ -108,7 +79,13 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  changes: dict[str, Any], if_match: str | None, join_url_base: str) -> OneEvent:
     with rt.store.unit_of_work(write=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
+        if occurrence_changes.is_part_of_series(event):
+            return OneEvent(mailbox, occurrence_writes.update(rt, uow, mailbox, event, changes, join_url_base))
         updated = rules.apply_changes(event, changes, rt.ids, rt.clock(), join_url_base)
+        rebuilt = occurrence_changes.rebuilds(event, updated)
+        if rebuilt:
+            updated = occurrence_changes.rebuilt(updated)
+            occurrence_writes.drop_exceptions(uow, [event])
         members = delivery.members(uow, mailbox)
         everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
         if event.is_organizer and everyone:
@@ -116,6 +93,8 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             updated, outcome = scheduling.reinvite(
                 event, updated, organizer, delivery.parties(uow, everyone, organizer), members,
                 delivery.copies_of(uow, event), delivery.stamp(rt))
+            if rebuilt:
+                occurrence_writes.rebuild_copies(uow, outcome, event)
             delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
         return OneEvent(mailbox, updated)
@@ -125,6 +104,10 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
+        if occurrence_changes.is_part_of_series(event):
+            occurrence_writes.delete(rt, uow, mailbox, event)
+            return
+        occurrence_writes.drop_exceptions(uow, [event])
         members = delivery.members(uow, mailbox)
         if event.is_organizer and scheduling.invitees(event, members):  # the organizer's DELETE cancels
             organizer = delivery.party(uow, mailbox)
@@ -133,49 +116,3 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                 members, delivery.copies_of(uow, event), delivery.stamp(rt)))
         else:
             uow.delete_event(mailbox.id, event.id)
-
-
-def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str, if_match: str | None,
-                    need: access.Need = "write") -> tuple[Mailbox, Event]:
-    """The event, with its meeting locked against concurrent changes, checked against If-Match."""
-    mailbox, event = find(uow, principal, scope, event_id, need)
-    if uow.lock_meeting(event.ical_uid):
-        event = uow.get_event(mailbox.id, event.id, for_update=True)  # type: ignore[assignment]
-        if event is None or event.calendar_id is None:
-            raise ItemNotFound()
-    _check_if_match(event, if_match)
-    return mailbox, event
-
-
-def _check_if_match(event: Event, if_match: str | None) -> None:
-    if if_match is not None and if_match != event.change_key:
-        raise IrresolvableConflict()
-
-
-def calendar_of(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mailbox, Calendar]:
-    mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
-    calendar = access.calendar(uow, mailbox, scope.calendar or access.DEFAULT, scope.calendar_group)
-    return mailbox, calendar
-
-
-def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
-          need: access.Need) -> tuple[Mailbox, Event]:
-    """The event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
-    mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
-    named = None
-    if scope.calendar is not None:
-        named = access.calendar(uow, mailbox, scope.calendar, scope.calendar_group)
-    if not access.is_own_or_app(principal, mailbox):  # a stranger learns nothing, not even "not found"
-        if named is not None or mailbox.kind == "group":
-            access.require_calendar(uow, principal, mailbox, named, need)
-        elif not access.shared_calendars(uow, principal, mailbox):
-            raise AccessDenied()
-    access.check_item_id(event_id)
-    event = uow.get_event(mailbox.id, event_id)
-    if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):
-        raise ItemNotFound()
-    calendar = named
-    if calendar is None and access.uses_shared_role(principal, mailbox):  # only a delegate's right depends on it
-        calendar = uow.get_calendar(mailbox.id, event.calendar_id)
-    access.require_calendar(uow, principal, mailbox, calendar, need)
-    return mailbox, event

@@ -8,9 +8,10 @@ from calgraph.core import scheduling
 from calgraph.core.errors import NotOrganizer
 from calgraph.core.model import EmailAddress, When
 from calgraph.core.scheduling.responses import check as check_response
+from calgraph.core.occurrence_changes import is_part_of_series
 from calgraph.core.permissions import Principal
-from calgraph.services import delivery
-from calgraph.services.events import Scope, find_for_change
+from calgraph.services import delivery, occurrence_writes
+from calgraph.services.lookup import Scope, find_for_change, master_of
 from calgraph.services.runtime import Runtime
 
 
@@ -19,6 +20,11 @@ def respond(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
     with rt.store.unit_of_work(write=True) as uow:
         mailbox, copy = find_for_change(uow, principal, scope, event_id, if_match)
         check_response(copy, answer)  # refuse before loading anyone else's mailbox
+        if is_part_of_series(copy):  # an occurrence id: that occurrence only
+            occurrence_writes.respond(rt, uow, mailbox, copy, answer)
+            return
+        if answer.action == "decline":
+            occurrence_writes.drop_exceptions(uow, [copy])  # the whole series leaves the calendar
         meeting, organizer = delivery.organizer_of(uow, copy)
         outcome = scheduling.respond(copy, answer, delivery.party(uow, mailbox), meeting, organizer,
                                      delivery.stamp(rt))
@@ -31,6 +37,10 @@ def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comme
         mailbox, meeting = find_for_change(uow, principal, scope, event_id, if_match)
         if not meeting.is_organizer:
             raise NotOrganizer()
+        if is_part_of_series(meeting):  # an occurrence id: that occurrence only
+            occurrence_writes.cancel(rt, uow, mailbox, None, meeting, comment)
+            return
+        occurrence_writes.drop_exceptions(uow, [meeting])
         organizer = delivery.party(uow, mailbox)
         members = delivery.members(uow, mailbox)
         invited = delivery.parties(uow, scheduling.invitees(meeting, members), organizer)
@@ -42,6 +52,8 @@ def forward(rt: Runtime, principal: Principal, scope: Scope, event_id: str, reci
             comment: str | None, if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
+        if is_part_of_series(event):  # forwarding an occurrence forwards the series (see occurrence_writes)
+            event = master_of(uow, event)
         actor = delivery.party(uow, mailbox)
         if event.is_organizer:
             meeting, organizer = event, actor
@@ -57,12 +69,11 @@ def dismiss_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: 
                      if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
-        uow.update_event(scheduling.dismiss_reminder(event, delivery.stamp(rt)), expected_change_key=event.change_key)
+        occurrence_writes.save(uow, event, scheduling.dismiss_reminder(event, delivery.stamp(rt)))
 
 
 def snooze_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str, new_time: When,
                     if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
-        uow.update_event(scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)),
-                         expected_change_key=event.change_key)
+        occurrence_writes.save(uow, event, scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)))

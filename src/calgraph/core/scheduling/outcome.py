@@ -44,6 +44,7 @@ class Outcome:
     changed_events: dict[str, tuple[Event, str]] = field(default_factory=dict)  # id -> (new, expected key)
     new_messages: list[Message] = field(default_factory=list)
     outdated_requests: list[tuple[str, str]] = field(default_factory=list)    # (mailbox id, event id)
+    deleted_events: list[tuple[str, str]] = field(default_factory=list)       # (mailbox id, event id)
 
     def change(self, before: Event, after: Event) -> Event:
         """Record `after` as the new state of `before` (which may itself be an earlier change)."""

@@ -12,8 +12,11 @@ from calgraph.http.routing import Address
 from calgraph.services import events as service
 from calgraph.store.interface import EVENT_PROPERTIES
 
-SELECTABLE = render.EVENT_FIELDS
-EXPANDABLE = frozenset({"attachments"})  # events hold no attachments here: always an empty collection
+SELECTABLE = render.EVENT_FIELDS | {"exceptionOccurrences"}
+# events hold no attachments here: always an empty collection; exceptionOccurrences: a series master's
+# exceptions on a GET of the master (§1.1), else empty
+EXPANDABLE = frozenset({"attachments", "exceptionOccurrences"})
+EXCEPTIONS = "exceptionOccurrences"
 
 
 def scope(address: Address) -> service.Scope:
@@ -37,7 +40,10 @@ def list_events(ctx: RequestContext) -> Reply:
 def get_event(ctx: RequestContext) -> Reply:
     fields = odata.parse_select_only(ctx.options, SELECTABLE, expandable=EXPANDABLE)
     expand = odata.parse_list_options(ctx.options, {}, SELECTABLE, expandable=EXPANDABLE).expand
-    result = service.get_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx))
+    wanted = EXCEPTIONS in expand or EXCEPTIONS in (fields or ())
+    result = service.get_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx), wanted)
+    if wanted and EXCEPTIONS not in expand:
+        expand = (*expand, EXCEPTIONS)
     return _entity(ctx, result, fields, expand=expand)
 
 
@@ -67,10 +73,13 @@ def _event_id(ctx: RequestContext) -> str:
 def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ...] | None,
             status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
-    body = _expanded(render.event(result.event, view(ctx, result.include_body)), expand)
+    shown = view(ctx, result.include_body)
+    body = _expanded(render.event(result.event, shown), expand)
+    if EXCEPTIONS in expand:
+        body[EXCEPTIONS] = [render.event(e, shown) for e in result.exceptions]
     if fields and "cancelledOccurrences" in fields and result.event.type == "seriesMaster":
         body["cancelledOccurrences"] = list(result.event.cancelled_occurrences)  # only when selected (§1.1)
-    return entity(body, context, fields and (*fields, *expand), status)
+    return entity(body, context, fields and tuple(dict.fromkeys((*fields, *expand))), status)
 
 
 def _expanded(item: dict, expand: tuple[str, ...]) -> dict:

@@ -1,0 +1,94 @@
+"""Meetings on a series, acting on one occurrence (§6.2, decision 15); the master id acts on the whole
+series through the single-event rules.
+
+* Answering an occurrence: the attendee's occurrence becomes an exception of their copy with the new
+  responseStatus/showAs; with sendResponse the organizer's occurrence of the same date becomes (or
+  updates) an exception recording that attendee's status, and the response message describes the
+  occurrence. The organizer's master keeps its statuses: each occurrence's answers are separate.
+* Declining an occurrence removes it from the attendee's calendar: it is listed in their copy's
+  `cancelledOccurrences` (and its exception row, if any, is deleted), rather than kept in Deleted Items.
+* Cancelling an occurrence (organizer only): it is listed in the organizer's and every attendee's copy's
+  `cancelledOccurrences` (each under its own master id, matched by date) and every attendee receives a
+  meetingCancelled message about that occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from calgraph.core import occurrences, recurrence
+from calgraph.core.errors import NotOrganizer
+from calgraph.core.model import EmailAddress, Event
+from calgraph.core.occurrence_changes import as_exception, occurrence_oid, with_cancelled
+from calgraph.core.scheduling import messages
+from calgraph.core.scheduling.audience import invitees
+from calgraph.core.scheduling.outcome import Outcome, Party, Stamp
+from calgraph.core.scheduling.responses import MeetingResponse, respond
+
+
+def respond_to_occurrence(copy_master: Event, copy: Event, answer: MeetingResponse, responder: Party,
+                          meeting: Event | None, organizer: Party | None, stamp: Stamp) -> Outcome:
+    """An attendee answers one occurrence (`copy`: virtual or exception of `copy_master`); `meeting`: the
+    organizer's occurrence (virtual or exception) of the same date, when on this server."""
+    outcome = respond(copy, answer, responder, meeting, organizer, stamp)
+    if answer.action == "decline":
+        outcome.changed_events.pop(copy.id, None)
+        outcome.change(copy_master, with_cancelled(copy_master, occurrence_oid(copy_master, copy),
+                                                   stamp.ids, stamp.now))
+        if copy.type == "exception":
+            outcome.deleted_events.append((copy.mailbox_id, copy.id))
+    return stored(outcome)
+
+
+def cancel_occurrence(master: Event, occurrence: Event, comment: str | None, organizer: Party,
+                      parties: Mapping[str, Party], members: Sequence[EmailAddress],
+                      copies_by_mailbox: Mapping[str, Event], copy_exceptions: Iterable[Event],
+                      stamp: Stamp) -> Outcome:
+    """The organizer cancels one occurrence of `master` for everyone."""
+    if not master.is_organizer or not occurrence.is_organizer:
+        raise NotOrganizer()
+    outcome = Outcome()
+    oid = occurrence_oid(master, occurrence)
+    outcome.change(master, with_cancelled(master, oid, stamp.ids, stamp.now))
+    if occurrence.type == "exception":
+        outcome.deleted_events.append((occurrence.mailbox_id, occurrence.id))
+    recipients = invitees(occurrence, members)
+    if not recipients:
+        return outcome
+    exceptions = {e.occurrence_id: e for e in copy_exceptions}
+    day = recurrence.parse_occurrence_id(oid)[1]  # type: ignore[index]
+    subject = f"Canceled: {occurrence.subject}"
+    meeting_info = messages.info(occurrence, "meetingCancelled")
+    conversation = messages.conversation_id(master)
+    body = messages.comment_body(comment)
+    for email in recipients:
+        party = parties.get(email.address.lower())
+        if party is None or party.mailbox.kind != "user":
+            continue
+        copy = copies_by_mailbox.get(party.mailbox.id)
+        event_id = None
+        if copy is not None:
+            copy_oid = occurrence_oid(copy, occurrence)
+            outcome.change(copy, with_cancelled(outcome.current(copy), copy_oid, stamp.ids, stamp.now))
+            if copy_oid in exceptions:
+                outcome.deleted_events.append((copy.mailbox_id, exceptions[copy_oid].id))
+            event_id = occurrences.item_id(copy.id, day)
+        outcome.new_messages.append(messages.deliver(
+            stamp, party, incoming=True, kind="eventMessage", subject=subject, body=body,
+            sender=master.organizer, to=(email,), meeting=meeting_info, event_id=event_id,
+            conversation=conversation))
+    outcome.new_messages.append(messages.deliver(
+        stamp, organizer, incoming=False, kind="eventMessage", subject=subject, body=body,
+        sender=master.organizer, to=tuple(recipients), meeting=meeting_info, event_id=occurrence.id,
+        conversation=conversation))
+    return outcome
+
+
+def stored(outcome: Outcome, virtual: set[str] | None = None) -> Outcome:
+    """`outcome` with its changed virtual occurrences (those of type occurrence, or with an id in
+    `virtual`) turned into new exception rows."""
+    for key, (event, _) in list(outcome.changed_events.items()):
+        if event.type == "occurrence" or (virtual is not None and key in virtual):
+            del outcome.changed_events[key]
+            outcome.new_events.append(as_exception(event))
+    return outcome
