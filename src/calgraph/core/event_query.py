@@ -23,6 +23,11 @@ def instant_text(instant: datetime) -> str:
     return instant.isoformat(timespec="microseconds")
 
 
+def instant(text: str) -> datetime:
+    """A column-format instant back to an aware UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
 def bound(when: When, is_all_day: bool) -> str:
     """An event's start or end as the store indexes it (all-day: the local date at midnight, as if UTC)."""
     if is_all_day:

@@ -67,10 +67,22 @@ def series_uid(ical_uid: str) -> str:
 
 
 def series_of(master: Event) -> Series | None:
-    """The master's recurrence ready to expand; None for an event that is not a series master."""
+    """The master's recurrence ready to expand; None for an event that is not a series master.
+    Remembered per (id, change key): a master's series changes only with its change key."""
     if master.type != "seriesMaster" or master.recurrence is None:
         return None
-    return recurrence.series(master.recurrence, master.start, master.end, master.is_all_day)
+    key = (master.id, master.change_key)
+    known = _SERIES.get(key)
+    if known is None:
+        known = recurrence.series(master.recurrence, master.start, master.end, master.is_all_day)
+        if len(_SERIES) >= _SERIES_MAX:
+            _SERIES.clear()
+        _SERIES[key] = known
+    return known
+
+
+_SERIES: dict[tuple[str, str], Series] = {}
+_SERIES_MAX = 20_000
 
 
 def original_instant(occurrence: Occurrence, is_all_day: bool) -> datetime:

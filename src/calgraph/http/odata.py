@@ -80,7 +80,7 @@ def parse_list_options(
     type_name: str = "microsoft.graph.event",
 ) -> ListOptions:
     """Validate the options of a list request (output of parse_query_string)."""
-    _reject_unsupported(options, _LIST_OPTIONS)
+    _reject_unsupported(options, (*_LIST_OPTIONS, *(e.lower() for e in allowed_extra)))
     resolver = PropertyResolver(properties, selectable, type_name)
     select = _parse_select(options.get("$select", ""), selectable, type_name)
     expand = _parse_expand(options.get("$expand", ""), expandable, selectable, type_name)

@@ -142,6 +142,24 @@ def event(ev: Event, view: View) -> dict[str, Any]:
     return out
 
 
+def occurrence(template: dict[str, Any], ev: Event, view: View) -> dict[str, Any]:
+    """An occurrence rendered from `template`, another occurrence of the same series rendered with the
+    same view: all else they share with their master."""
+    out = dict(template)
+    out.update({
+        "id": ev.id,
+        "iCalUId": ev.ical_uid,
+        "webLink": WEB_LINK.format(quote(ev.id, safe="")),
+        "start": date_time_time_zone(ev.start, view, ev.is_all_day),
+        "end": date_time_time_zone(ev.end, view, ev.is_all_day),
+    })
+    if ev.original_start is not None:
+        out["originalStart"] = format_instant(ev.original_start)
+    if view.beta:
+        out["occurrenceId"] = ev.occurrence_id
+    return out
+
+
 MESSAGE_TYPES = {
     "message": "#microsoft.graph.message",
     "eventMessage": "#microsoft.graph.eventMessage",

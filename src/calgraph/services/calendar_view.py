@@ -3,12 +3,20 @@
 A view reads the stored singles and exceptions overlapping the window (one index range read, see
 UnitOfWork.query_event_window), expands the calendar's series masters over the window only, drops the
 occurrences an exception stands for or the master cancelled, then filters, orders (by start unless
-$orderby) and pages in memory. Each page request does this work once, bounded by the window (at most
-1825 days): a page never expands beyond the window and paging is linear in the pages read.
+$orderby) and pages in memory.
+
+In the default order without $filter or $count (what clients page through), a page is built by time
+instead: from where the previous page ended (its `Cursor`, carried in the nextLink's `$skiptoken`
+beside `$skip`), over spans of the window that double until they hold one item more than `$top`. So
+a page expands only about what it returns, and reading a whole year page by page costs about what
+reading it at once does, not pages x year.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,13 +24,15 @@ from calgraph.core import event_query, occurrences, permissions
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.model import Event
 from calgraph.core.permissions import Principal
-from calgraph.core.query import ItemQuery
+from calgraph.core.query import ItemQuery, Page
 from calgraph.services import access
 from calgraph.services.events import EventsPage, Scope, calendar_of, find
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
 
 MAX_WINDOW = timedelta(days=1825)
+FIRST_SPAN = timedelta(days=7)   # the first span a page by time expands; each next one is twice as long
+Key = tuple[str, str, str]       # an event's place in the default order: (start, end, id) as the store bounds them
 
 
 class WindowTooLong(InvalidRequest):
@@ -47,19 +57,89 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Cursor:
+    """Where a page in the default order ended: the key of its last item, and the `$skip` of the next page."""
+
+    key: Key
+    skip: int
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(json.dumps([*self.key, self.skip]).encode()).decode()
+
+    @staticmethod
+    def decode(text: str | None) -> "Cursor | None":
+        """The cursor of a `$skiptoken`; None for anything else (the page is then built the long way)."""
+        try:
+            *key, skip = json.loads(base64.urlsafe_b64decode(text or ""))
+        except (binascii.Error, ValueError, TypeError):
+            return None
+        if len(key) != 3 or not all(isinstance(part, str) for part in key) or not isinstance(skip, int):
+            return None
+        return Cursor((key[0], key[1], key[2]), skip)
+
+
+@dataclass(frozen=True)
+class ViewPage(EventsPage):
+    next_cursor: Cursor | None = None   # set when the page was built by time and more follow
+
+
+@dataclass(frozen=True)
 class InstancesPage(EventsPage):
     master_id: str = ""
 
 
 def calendar_view(rt: Runtime, principal: Principal, scope: Scope, window: Window,
-                  query: ItemQuery) -> EventsPage:
+                  query: ItemQuery, cursor: Cursor | None = None) -> EventsPage:
     """The events of the scope's calendar (the default one unless the path names one) in the window."""
     window.check()
     with rt.store.unit_of_work() as uow:
         mailbox, calendar = calendar_of(uow, principal, scope)
         access.require_calendar(uow, principal, mailbox, calendar, "readBasic")
+        may_read_body = permissions.may_read_body(principal, mailbox)
+        after = cursor.key if cursor is not None and cursor.skip == query.skip else None
+        if not window.empty and _by_time(query) and (after is not None or query.skip == 0):
+            page, last = time_page(uow, [calendar.id], window, max(query.top, 0), after)
+            next_cursor = Cursor(last, query.skip + len(page.items)) if page.has_more and last else None
+            return ViewPage(mailbox, page, may_read_body, next_cursor)
         items = [] if window.empty else view(uow, [calendar.id], window)
-        return EventsPage(mailbox, event_query.page(items, query), permissions.may_read_body(principal, mailbox))
+        return EventsPage(mailbox, event_query.page(items, query), may_read_body)
+
+
+def _by_time(query: ItemQuery) -> bool:
+    return query.filter is None and not query.orderby and not query.count
+
+
+def key_of(event: Event) -> Key:
+    return (event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
+            event.id)
+
+
+def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int,
+              after: Key | None) -> tuple[Page[Event], Key | None]:
+    """The first `top` events in the default order after `after` (from the window's start if None), and
+    the key of the last one. Spans of the window are expanded until the items starting before the
+    span's end number more than `top` (so the page, and whether more follow, are settled) or the window
+    is done; after the first span, the next is sized from the items per day seen so far."""
+    masters = uow.list_series_masters(calendar_ids, window.end)
+    start = window.start if after is None else max(window.start, event_query.instant(after[0]))
+    found: dict[str, tuple[Key, Event]] = {}
+    low, span = start, FIRST_SPAN
+    while True:
+        high = min(low + span, window.end)
+        for event in view(uow, calendar_ids, Window(low, high), masters):
+            if event.id not in found:
+                found[event.id] = (key_of(event), event)
+        done = high >= window.end
+        limit = None if done else event_query.instant_text(high)
+        ready = [k_e for k_e in found.values()
+                 if (after is None or k_e[0] > after) and (limit is None or k_e[0][0] < limit)]
+        if len(ready) > top or done:
+            ready.sort(key=lambda k_e: k_e[0])
+            shown = ready[:top]
+            return Page([e for _, e in shown], None, len(ready) > top), (shown[-1][0] if shown else None)
+        covered = high - start
+        wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far
+        low, span = high, max(wanted, FIRST_SPAN)
 
 
 def instances(rt: Runtime, principal: Principal, scope: Scope, master_id: str, window: Window,
@@ -73,10 +153,13 @@ def instances(rt: Runtime, principal: Principal, scope: Scope, master_id: str, w
                              master.id)
 
 
-def view(uow: UnitOfWork, calendar_ids: list[str], window: Window) -> list[Event]:
-    """Singles, exceptions and occurrences of those calendars overlapping the window (never masters)."""
+def view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
+         masters: list[Event] | None = None) -> list[Event]:
+    """Singles, exceptions and occurrences of those calendars overlapping the window (never masters);
+    `masters`: the calendars' series masters, when the caller has them already."""
     stored = uow.query_event_window(calendar_ids, window.start, window.end)
-    masters = uow.list_series_masters(calendar_ids, window.end)
+    if masters is None:
+        masters = uow.list_series_masters(calendar_ids, window.end)
     expanded = occurrences.expand(masters, window.start, window.end)
     live = sorted({event.series_master_id for event in expanded if event.series_master_id})
     exceptions = uow.list_series_exceptions(live) if live else []

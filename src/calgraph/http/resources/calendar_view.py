@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from calgraph.core.datetimes import parse_instant
 from calgraph.core.errors import InvalidParameter
+from calgraph.core.model import Event
 from calgraph.http import odata, render
 from calgraph.http.collections import collection, owner_segment
 from calgraph.http.context import RequestContext
@@ -19,6 +20,7 @@ from calgraph.services import calendar_view as service
 from calgraph.store.interface import EVENT_PROPERTIES
 
 WINDOW = ("startDateTime", "endDateTime")
+SKIP_TOKEN = "$skiptoken"   # where a page by time resumes (services.calendar_view.Cursor), beside $skip
 NO_WINDOW = ("This request requires a time window specified by the query string parameters "
              "StartDateTime and EndDateTime.")
 
@@ -33,14 +35,15 @@ def window(options: dict[str, str]) -> service.Window:
 
 
 def _options(ctx: RequestContext) -> odata.ListOptions:
-    return odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE, allowed_extra=WINDOW,
-                                    expandable=EXPANDABLE)
+    return odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE,
+                                    allowed_extra=(*WINDOW, SKIP_TOKEN), expandable=EXPANDABLE)
 
 
 def calendar_view(ctx: RequestContext) -> Reply:
     options = _options(ctx)
+    cursor = service.Cursor.decode(ctx.options.get(SKIP_TOKEN))
     result = service.calendar_view(ctx.runtime, ctx.principal, scope(ctx.address), window(ctx.options),
-                                   options.query)
+                                   options.query, cursor)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "calendarView", options.select)
     return _page(ctx, result, options, context)
 
@@ -57,8 +60,22 @@ def instances(ctx: RequestContext) -> Reply:
 
 def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOptions, context: str) -> Reply:
     shown = view(ctx, result.include_body)
-    return collection(ctx, result.page, options, context,
-                      lambda ev: {**render.event(ev, shown), **{name: [] for name in options.expand}})
+    expanded = {name: [] for name in options.expand}
+    templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
+
+    def to_json(ev: Event) -> dict:
+        """Occurrences of one series differ only in their own fields: render one, patch the others."""
+        if ev.type != "occurrence" or ev.series_master_id is None:
+            return {**render.event(ev, shown), **expanded}
+        template = templates.get(ev.series_master_id)
+        if template is None:
+            template = templates[ev.series_master_id] = {**render.event(ev, shown), **expanded}
+            return template
+        return render.occurrence(template, ev, shown)
+
+    cursor = getattr(result, "next_cursor", None)
+    extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}
+    return collection(ctx, result.page, options, context, to_json, extra)
 
 
 ROUTES = {
