@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timezone
+from typing import NamedTuple
 
-from calgraph.core import recurrence, timezones
+from calgraph.core import event_query, recurrence, timezones
 from calgraph.core.ids import ICAL_UID_PREFIX, ITEM_ID_PREFIX
 from calgraph.core.model import Event
 from calgraph.core.recurrence import Occurrence, Series
@@ -31,8 +32,26 @@ _DATE_HEX = slice(len(ICAL_UID_PREFIX), len(ICAL_UID_PREFIX) + 8)
 
 def item_id(master_id: str, day: date) -> str:
     """The item id of the occurrence of `master_id` originally on `day` (see the module note)."""
-    raw = recurrence.occurrence_id(master_id, day).encode()
-    return ITEM_ID_PREFIX + base64.urlsafe_b64encode(raw).decode()
+    head, rest = _id_head(master_id)
+    tail = rest + f".{day.year:04d}-{day.month:02d}-{day.day:02d}".encode()
+    return head + base64.urlsafe_b64encode(tail).decode()
+
+
+def _id_head(master_id: str) -> tuple[str, bytes]:
+    """The encoded whole 3-byte groups of `AAMk` + `OID.{master_id}`, and the bytes left over (as text);
+    remembered per master, so an occurrence's id encodes only its last few bytes."""
+    known = _HEADS.get(master_id)
+    if known is None:
+        raw = f"{recurrence.OID_PREFIX}{master_id}".encode()
+        cut = len(raw) - len(raw) % 3
+        known = (ITEM_ID_PREFIX + base64.urlsafe_b64encode(raw[:cut]).decode(), raw[cut:])
+        if len(_HEADS) >= _SERIES_MAX:
+            _HEADS.clear()
+        _HEADS[master_id] = known
+    return known
+
+
+_HEADS: dict[str, tuple[str, bytes]] = {}
 
 
 def parse_item_id(value: str) -> tuple[str, date] | None:
@@ -88,6 +107,8 @@ _SERIES_MAX = 20_000
 def original_instant(occurrence: Occurrence, is_all_day: bool) -> datetime:
     if is_all_day:
         return datetime.combine(occurrence.day, time(), timezone.utc)
+    if occurrence.original_utc is not None:
+        return occurrence.original_utc
     return timezones.to_utc(occurrence.original_start)
 
 
@@ -102,32 +123,71 @@ def occurrence_event(master: Event, occurrence: Occurrence) -> Event:
     )
 
 
-def expand(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Event]:
+class Found(NamedTuple):
+    """An event of a view with its place in the default order: its start and end as the store bounds
+    them (event_query.bound), and for a timed occurrence the UTC instants of its start and end."""
+
+    start: str
+    end: str
+    event: Event
+    instants: tuple[datetime, datetime] | None = None
+
+
+def found(event: Event) -> Found:
+    """A stored event with its bounds."""
+    return Found(event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
+                 event)
+
+
+def _found(event: Event, occurrence: Occurrence) -> Found:
+    start, end = occurrence.start_utc, occurrence.end_utc
+    if event.is_all_day or start is None or end is None:
+        return found(event)
+    return Found(event_query.instant_text(start), event_query.instant_text(end), event, (start, end))
+
+
+def expand_found(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Found]:
     """The occurrences of `masters` overlapping [window_start, window_end), by master then start, without
     those the master lists in `cancelledOccurrences`."""
-    found = []
+    out = []
     for master in masters:
         series = series_of(master)
         if series is None:
             continue
         cancelled = set(master.cancelled_occurrences)
         for occurrence in recurrence.expand(series, window_start, window_end):
-            event = occurrence_event(master, occurrence)
-            if event.occurrence_id not in cancelled:
-                found.append(event)
-    return found
+            if cancelled and recurrence.occurrence_id(master.id, occurrence.day) in cancelled:
+                continue
+            out.append(_found(occurrence_event(master, occurrence), occurrence))
+    return out
+
+
+def expand(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Event]:
+    """expand_found's events."""
+    return [item.event for item in expand_found(masters, window_start, window_end)]
 
 
 def without_replaced(found: list[Event], exceptions: Iterable[Event]) -> list[Event]:
     """`found` occurrences but those an exception stands for (same occurrence id, or same master and
     original start)."""
+    replaced = _replaced(exceptions)
+    return found if replaced is None else [e for e in found if not replaced(e)]
+
+
+def found_without_replaced(found: list[Found], exceptions: Iterable[Event]) -> list[Found]:
+    """without_replaced over Found items."""
+    replaced = _replaced(exceptions)
+    return found if replaced is None else [item for item in found if not replaced(item.event)]
+
+
+def _replaced(exceptions: Iterable[Event]) -> Callable[[Event], bool] | None:
+    """Whether an exception stands for an occurrence; None when there are no exceptions."""
     exceptions = list(exceptions)
     if not exceptions:
-        return found
+        return None
     by_id = {e.occurrence_id for e in exceptions if e.occurrence_id}
     by_start = {(e.series_master_id, e.original_start) for e in exceptions if e.original_start is not None}
-    return [e for e in found
-            if e.occurrence_id not in by_id and (e.series_master_id, e.original_start) not in by_start]
+    return lambda e: e.occurrence_id in by_id or (e.series_master_id, e.original_start) in by_start
 
 
 def occurrence_on(master: Event, day: date) -> Event | None:

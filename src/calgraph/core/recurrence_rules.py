@@ -10,9 +10,10 @@ walks from the series start to a far-away window.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule as rr
 
@@ -87,6 +88,10 @@ class Occurrence:
     original_start: When
     start: When
     end: When
+    # The instants `original_start`, `start` and `end` name (aware UTC) when _build knew them (not all-day).
+    original_utc: datetime | None = field(default=None, compare=False)
+    start_utc: datetime | None = field(default=None, compare=False)
+    end_utc: datetime | None = field(default=None, compare=False)
 
     @property
     def day(self) -> date:
@@ -186,11 +191,12 @@ def starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
     until = None
     if range_.type == "endDate" and range_.end_date is not None:
         until = datetime.combine(range_.end_date, time(23, 59, 59))
+    micro = anchor.microsecond
     for start in _rrule(pattern, first, count=count, until=until):
         if start > high:
             return
         if start >= low:
-            yield start.replace(microsecond=anchor.microsecond)  # rrule drops microseconds
+            yield start.replace(microsecond=micro) if micro else start  # rrule drops microseconds
 
 
 def _clamp(moment: datetime) -> datetime:
@@ -213,18 +219,38 @@ def _local(naive_utc: datetime, zone: str) -> datetime:
     return timezones.from_utc(_clamp(naive_utc), zone).local
 
 
-def _build(series: Series, local: datetime) -> tuple[Occurrence, datetime, datetime] | None:
-    """The occurrence at nominal `local` and its window keys (instants; naive dates-as-UTC if all-day)."""
+Zones = tuple[ZoneInfo, ZoneInfo, ZoneInfo]  # the recurrence, start and end zones of a series
+
+
+def _zones(series: Series) -> Zones:
+    resolve = timezones.resolve
+    return resolve(series.zone), resolve(series.start.zone), resolve(series.end.zone)
+
+
+def _wall(instant: datetime, zone: ZoneInfo, name: str) -> tuple[When, datetime]:
+    """from_utc(instant, name), and the instant to_utc gives back for it: `instant` itself unless the
+    wall-clock time is the second of an ambiguous hour (which to_utc reads as the first)."""
+    aware = instant.astimezone(zone)
+    when = When(aware.replace(tzinfo=None, fold=0), name)
+    return when, (timezones.to_utc(when) if aware.fold else instant)
+
+
+def _build(series: Series, local: datetime,
+           zones: Zones | None = None) -> tuple[Occurrence, datetime, datetime] | None:
+    """The occurrence at nominal `local` and its window keys (instants; naive dates-as-UTC if all-day);
+    `zones`: _zones(series), when the caller has them."""
     try:
         original = When(local, series.zone)
         if series.is_all_day:
             end_local = local + series.duration
             occurrence = Occurrence(original, When(local, series.start.zone), When(end_local, series.end.zone))
             return occurrence, local, end_local
-        instant = timezones.to_utc(original)
+        zone, start_zone, end_zone = zones or _zones(series)
+        instant = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
         end = instant + series.duration
-        start_when = timezones.from_utc(instant, series.start.zone)
-        return Occurrence(original, start_when, timezones.from_utc(end, series.end.zone)), instant, end
+        start_when, start_utc = _wall(instant, start_zone, series.start.zone)
+        end_when, end_utc = _wall(end, end_zone, series.end.zone)
+        return Occurrence(original, start_when, end_when, instant, start_utc, end_utc), instant, end
     except (OverflowError, ValueError):
         return None
 
@@ -239,8 +265,9 @@ def expand(series: Series, window_start: datetime, window_end: datetime) -> list
         low, high = _local(low, series.zone), _local(last_key, series.zone)
         first_key, last_key = first_key.replace(tzinfo=UTC), last_key.replace(tzinfo=UTC)
     found = []
+    zones = None if series.is_all_day else _zones(series)
     for local in starts(series, _shift(low, -_DAY), _shift(high, _DAY)):
-        built = _build(series, local)
+        built = _build(series, local, zones)
         if built is None:
             break
         occurrence, start_key, end_key = built

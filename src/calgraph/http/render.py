@@ -3,7 +3,9 @@ dateTimes with 7 fractional digits, DateTimeOffsets in UTC."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterable
 from urllib.parse import quote
 
@@ -65,9 +67,25 @@ def date_time_time_zone(when: When, view: View, all_day: bool = False) -> dict[s
     zone = view.timezone or "UTC"
     if all_day:
         local = when.local.replace(hour=0, minute=0, second=0, microsecond=0)
-    else:
-        local = timezones.from_utc(timezones.to_utc(when), zone).local
+    else:  # timezones.convert: the wall-clock time's instant in the view's zone
+        local = when.local.replace(tzinfo=timezones.resolve(when.zone), fold=0).astimezone(timezones.resolve(zone))
     return {"dateTime": format_local(local), "timeZone": zone}
+
+
+def instant_time_zone(instant: datetime, view: View) -> dict[str, Any]:
+    """date_time_time_zone of a (timed) wall-clock time given as the UTC instant it names."""
+    zone = view.timezone or "UTC"
+    return {"dateTime": format_local(instant.astimezone(timezones.resolve(zone))), "timeZone": zone}
+
+
+def web_link(item_id: str) -> str:
+    # Item ids are URL-safe base64, where quote() changes only the padding.
+    if _URL_SAFE.fullmatch(item_id):
+        return WEB_LINK.format(item_id.replace("=", "%3D"))
+    return WEB_LINK.format(quote(item_id, safe=""))
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9_\-]*=*")
 
 
 def time_slot(slot: TimeSlot, view: View) -> dict[str, Any]:
@@ -112,7 +130,7 @@ def event(ev: Event, view: View) -> dict[str, Any]:
         "seriesMasterId": ev.series_master_id,
         "showAs": ev.show_as,
         "type": ev.type,
-        "webLink": WEB_LINK.format(quote(ev.id, safe="")),
+        "webLink": web_link(ev.id),
         "onlineMeetingUrl": None,
         "isOnlineMeeting": ev.is_online_meeting,
         "onlineMeetingProvider": ev.online_meeting_provider,
@@ -142,17 +160,21 @@ def event(ev: Event, view: View) -> dict[str, Any]:
     return out
 
 
-def occurrence(template: dict[str, Any], ev: Event, view: View) -> dict[str, Any]:
+def occurrence(template: dict[str, Any], ev: Event, view: View,
+               instants: tuple[datetime, datetime] | None = None) -> dict[str, Any]:
     """An occurrence rendered from `template`, another occurrence of the same series rendered with the
-    same view: all else they share with their master."""
+    same view: all else they share with their master. `instants`: the UTC instants of its start and end
+    (timed occurrences), when known."""
     out = dict(template)
-    out.update({
-        "id": ev.id,
-        "iCalUId": ev.ical_uid,
-        "webLink": WEB_LINK.format(quote(ev.id, safe="")),
-        "start": date_time_time_zone(ev.start, view, ev.is_all_day),
-        "end": date_time_time_zone(ev.end, view, ev.is_all_day),
-    })
+    out["id"] = ev.id
+    out["iCalUId"] = ev.ical_uid
+    out["webLink"] = web_link(ev.id)
+    if instants is not None and not ev.is_all_day:
+        out["start"] = instant_time_zone(instants[0], view)
+        out["end"] = instant_time_zone(instants[1], view)
+    else:
+        out["start"] = date_time_time_zone(ev.start, view, ev.is_all_day)
+        out["end"] = date_time_time_zone(ev.end, view, ev.is_all_day)
     if ev.original_start is not None:
         out["originalStart"] = format_instant(ev.original_start)
     if view.beta:

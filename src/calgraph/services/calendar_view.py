@@ -81,6 +81,7 @@ class Cursor:
 @dataclass(frozen=True)
 class ViewPage(EventsPage):
     next_cursor: Cursor | None = None   # set when the page was built by time and more follow
+    instants: dict[str, tuple[datetime, datetime]] | None = None   # see time_page
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def calendar_view(rt: Runtime, principal: Principal, scope: Scope, window: Windo
         may_read_body = permissions.may_read_body(principal, mailbox)
         after = cursor.key if cursor is not None and cursor.skip == query.skip else None
         if not window.empty and _by_time(query) and (after is not None or query.skip == 0):
-            page, last = time_page(uow, [calendar.id], window, max(query.top, 0), after)
+            page, last, instants = time_page(uow, [calendar.id], window, max(query.top, 0), after)
             next_cursor = Cursor(last, query.skip + len(page.items)) if page.has_more and last else None
-            return ViewPage(mailbox, page, may_read_body, next_cursor)
+            return ViewPage(mailbox, page, may_read_body, next_cursor, instants)
         items = [] if window.empty else view(uow, [calendar.id], window)
         return EventsPage(mailbox, event_query.page(items, query), may_read_body)
 
@@ -114,29 +115,35 @@ def key_of(event: Event) -> Key:
             event.id)
 
 
+Instants = dict[str, tuple[datetime, datetime]]   # occurrence id -> the UTC instants of its start and end
+
+
 def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int,
-              after: Key | None) -> tuple[Page[Event], Key | None]:
-    """The first `top` events in the default order after `after` (from the window's start if None), and
-    the key of the last one. Spans of the window are expanded until the items starting before the
-    span's end number more than `top` (so the page, and whether more follow, are settled) or the window
-    is done; after the first span, the next is sized from the items per day seen so far."""
+              after: Key | None) -> tuple[Page[Event], Key | None, Instants]:
+    """The first `top` events in the default order after `after` (from the window's start if None), the
+    key of the last one, and the instants of its timed occurrences. Spans of the window are expanded until
+    the items starting before the span's end number more than `top` (so the page, and whether more follow,
+    are settled) or the window is done; after the first span, the next is sized from the items per day
+    seen so far."""
     masters = uow.list_series_masters(calendar_ids, window.end)
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
-    found: dict[str, tuple[Key, Event]] = {}
+    seen: dict[str, tuple[Key, occurrences.Found]] = {}
     low, span = start, FIRST_SPAN
     while True:
         high = min(low + span, window.end)
-        for event in view(uow, calendar_ids, Window(low, high), masters):
-            if event.id not in found:
-                found[event.id] = (key_of(event), event)
+        for item in found_view(uow, calendar_ids, Window(low, high), masters):
+            if item.event.id not in seen:
+                seen[item.event.id] = ((item.start, item.end, item.event.id), item)
         done = high >= window.end
         limit = None if done else event_query.instant_text(high)
-        ready = [k_e for k_e in found.values()
-                 if (after is None or k_e[0] > after) and (limit is None or k_e[0][0] < limit)]
+        ready = [k_f for k_f in seen.values()
+                 if (after is None or k_f[0] > after) and (limit is None or k_f[0][0] < limit)]
         if len(ready) > top or done:
-            ready.sort(key=lambda k_e: k_e[0])
+            ready.sort(key=lambda k_f: k_f[0])
             shown = ready[:top]
-            return Page([e for _, e in shown], None, len(ready) > top), (shown[-1][0] if shown else None)
+            instants = {key[2]: item.instants for key, item in shown if item.instants is not None}
+            page = Page([item.event for _, item in shown], None, len(ready) > top)
+            return page, (shown[-1][0] if shown else None), instants
         covered = high - start
         wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far
         low, span = high, max(wanted, FIRST_SPAN)
@@ -157,13 +164,19 @@ def view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
          masters: list[Event] | None = None) -> list[Event]:
     """Singles, exceptions and occurrences of those calendars overlapping the window (never masters);
     `masters`: the calendars' series masters, when the caller has them already."""
+    return [item.event for item in found_view(uow, calendar_ids, window, masters)]
+
+
+def found_view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
+               masters: list[Event] | None = None) -> list[occurrences.Found]:
+    """view's events with their bounds."""
     stored = uow.query_event_window(calendar_ids, window.start, window.end)
     if masters is None:
         masters = uow.list_series_masters(calendar_ids, window.end)
-    expanded = occurrences.expand(masters, window.start, window.end)
-    live = sorted({event.series_master_id for event in expanded if event.series_master_id})
+    expanded = occurrences.expand_found(masters, window.start, window.end)
+    live = sorted({item.event.series_master_id for item in expanded if item.event.series_master_id})
     exceptions = uow.list_series_exceptions(live) if live else []
-    return [*stored, *occurrences.without_replaced(expanded, exceptions)]
+    return [*map(occurrences.found, stored), *occurrences.found_without_replaced(expanded, exceptions)]
 
 
 def series_view(uow: UnitOfWork, master: Event, window: Window) -> list[Event]:

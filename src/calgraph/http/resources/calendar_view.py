@@ -62,6 +62,7 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
     shown = view(ctx, result.include_body)
     expanded = {name: [] for name in options.expand}
     templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
+    instants = getattr(result, "instants", None) or {}
 
     def to_json(ev: Event) -> dict:
         """Occurrences of one series differ only in their own fields: render one, patch the others."""
@@ -71,7 +72,7 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
         if template is None:
             template = templates[ev.series_master_id] = {**render.event(ev, shown), **expanded}
             return template
-        return render.occurrence(template, ev, shown)
+        return render.occurrence(template, ev, shown, instants.get(ev.id))
 
     cursor = getattr(result, "next_cursor", None)
     extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}
