@@ -58,24 +58,27 @@ class Window:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page in the default order ended: the key of its last item, and the `$skip` of the next page."""
+    """Where a page in the default order ended: the key of its last item, the `$skip` of the next page,
+    and how many seconds of the window the page spanned (the next page's first guess)."""
 
     key: Key
     skip: int
+    span_s: int = 0
 
     def encode(self) -> str:
-        return base64.urlsafe_b64encode(json.dumps([*self.key, self.skip]).encode()).decode()
+        return base64.urlsafe_b64encode(json.dumps([*self.key, self.skip, self.span_s]).encode()).decode()
 
     @staticmethod
     def decode(text: str | None) -> "Cursor | None":
         """The cursor of a `$skiptoken`; None for anything else (the page is then built the long way)."""
         try:
-            *key, skip = json.loads(base64.urlsafe_b64decode(text or ""))
+            *key, skip, span_s = json.loads(base64.urlsafe_b64decode(text or ""))
         except (binascii.Error, ValueError, TypeError):
             return None
-        if len(key) != 3 or not all(isinstance(part, str) for part in key) or not isinstance(skip, int):
+        if (len(key) != 3 or not all(isinstance(part, str) for part in key)
+                or not isinstance(skip, int) or not isinstance(span_s, int)):
             return None
-        return Cursor((key[0], key[1], key[2]), skip)
+        return Cursor((key[0], key[1], key[2]), skip, max(span_s, 0))
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,13 @@ def calendar_view(rt: Runtime, principal: Principal, scope: Scope, window: Windo
         may_read_body = permissions.may_read_body(principal, mailbox)
         after = cursor.key if cursor is not None and cursor.skip == query.skip else None
         if not window.empty and _by_time(query) and (after is not None or query.skip == 0):
-            page, last, instants = time_page(uow, [calendar.id], window, max(query.top, 0), after)
-            next_cursor = Cursor(last, query.skip + len(page.items)) if page.has_more and last else None
+            guess = FIRST_SPAN if cursor is None or not cursor.span_s else timedelta(seconds=cursor.span_s * 1.2)
+            page, last, instants = time_page(uow, [calendar.id], window, max(query.top, 0), after, guess)
+            next_cursor = None
+            if page.has_more and last:
+                spanned = event_query.instant(last[0]) - (window.start if after is None else
+                                                          max(window.start, event_query.instant(after[0])))
+                next_cursor = Cursor(last, query.skip + len(page.items), int(spanned.total_seconds()))
             return ViewPage(mailbox, page, may_read_body, next_cursor, instants)
         items = [] if window.empty else view(uow, [calendar.id], window)
         return EventsPage(mailbox, event_query.page(items, query), may_read_body)
@@ -119,7 +127,7 @@ Instants = dict[str, tuple[datetime, datetime]]   # occurrence id -> the UTC ins
 
 
 def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int,
-              after: Key | None) -> tuple[Page[Event], Key | None, Instants]:
+              after: Key | None, first_span: timedelta = FIRST_SPAN) -> tuple[Page[Event], Key | None, Instants]:
     """The first `top` events in the default order after `after` (from the window's start if None), the
     key of the last one, and the instants of its timed occurrences. Spans of the window are expanded until
     the items starting before the span's end number more than `top` (so the page, and whether more follow,
@@ -128,7 +136,7 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
     masters = uow.list_series_masters(calendar_ids, window.end)
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
     seen: dict[str, tuple[Key, occurrences.Found]] = {}
-    low, span = start, FIRST_SPAN
+    low, span = start, max(first_span, timedelta(hours=1))
     while True:
         high = min(low + span, window.end)
         for item in found_view(uow, calendar_ids, Window(low, high), masters):
