@@ -130,3 +130,37 @@ async def test_series_meeting_gives_the_attendee_the_same_occurrences(people):
     attendee_view = await calendar_view(vic, *window, "Series sync")
     assert [e.start.date_time for e in attendee_view] == organizer_dates and len(organizer_dates) == 4
     assert {e.series_master_id for e in attendee_view} == {copy.id}
+
+
+async def test_occurrence_patch_delete_and_answer_through_the_sdk(people):
+    from msgraph.generated.users.item.events.item.accept.accept_post_request_body import AcceptPostRequestBody
+    from msgraph.generated.users.item.events.item.event_item_request_builder import EventItemRequestBuilder
+
+    uma, vic = people["uma"], people["vic"]
+    master = await uma.me.events.post(weekly("Occurrence ops", attendees=("ser.vic@contoso.test",)))
+    window = ("2025-03-17T00:00:00Z", "2025-03-31T00:00:00Z")
+    first, second, third, fourth = await calendar_view(uma, *window, "Occurrence ops")
+
+    moved = await uma.me.events.by_event_id(second.id).patch(Event(subject="Occurrence ops (moved)"))
+    assert (moved.id, moved.type, moved.series_master_id) == (second.id, EventType.Exception, master.id)
+    await uma.me.events.by_event_id(third.id).delete()
+    error = await graph_error(uma.me.events.by_event_id(third.id).get())
+    assert (error.response_status_code, error.error.code) == (404, "ErrorItemNotFound")
+    shown = await calendar_view(uma, *window, "Occurrence ops")
+    assert [e.id for e in shown] == [first.id, fourth.id]
+    query = EventItemRequestBuilder.EventItemRequestBuilderGetQueryParameters(
+        select=["cancelledOccurrences", "subject"], expand=["exceptionOccurrences"])
+    again = await uma.me.events.by_event_id(master.id).get(RequestConfiguration(query_parameters=query))
+    assert [e.id for e in again.exception_occurrences] == [second.id]
+
+    copy = await attendee_copy(vic, "Occurrence ops")
+    mine = await calendar_view(vic, *window, "Occurrence ops")
+    # the cancelled occurrence is gone, the moved one carries its new subject
+    assert [e.start.date_time for e in mine] == [first.start.date_time, fourth.start.date_time]
+    assert {e.series_master_id for e in mine} == {copy.id}
+    await vic.me.events.by_event_id(mine[0].id).accept.post(AcceptPostRequestBody(send_response=True))
+    answered = await vic.me.events.by_event_id(mine[0].id).get()
+    assert (answered.type, answered.response_status.response.value) == (EventType.Exception, "accepted")
+    organizer_view = await calendar_view(uma, *window, "Occurrence ops")
+    statuses = [e.attendees[0].status.response.value for e in organizer_view]
+    assert statuses[0] == "accepted" and statuses[1:] == ["none"]
