@@ -20,7 +20,7 @@ from calgraph.core import occurrences, recurrence
 from calgraph.core.errors import NotOrganizer
 from calgraph.core.model import EmailAddress, Event
 from calgraph.core.occurrence_changes import as_exception, occurrence_oid, with_cancelled
-from calgraph.core.scheduling import messages
+from calgraph.core.scheduling.cancellation import send_cancellations
 from calgraph.core.scheduling.audience import invitees
 from calgraph.core.scheduling.outcome import Outcome, Party, Stamp
 from calgraph.core.scheduling.responses import MeetingResponse, respond
@@ -57,30 +57,16 @@ def cancel_occurrence(master: Event, occurrence: Event, comment: str | None, org
         return outcome
     exceptions = {e.occurrence_id: e for e in copy_exceptions}
     day = recurrence.parse_occurrence_id(oid)[1]  # type: ignore[index]
-    subject = f"Canceled: {occurrence.subject}"
-    meeting_info = messages.info(occurrence, "meetingCancelled")
-    conversation = messages.conversation_id(master)
-    body = messages.comment_body(comment)
-    for email in recipients:
-        party = parties.get(email.address.lower())
-        if party is None or party.mailbox.kind != "user":
-            continue
-        copy = copies_by_mailbox.get(party.mailbox.id)
-        event_id = None
-        if copy is not None:
-            copy_oid = occurrence_oid(copy, occurrence)
-            outcome.change(copy, with_cancelled(outcome.current(copy), copy_oid, stamp.ids, stamp.now))
-            if copy_oid in exceptions:
-                outcome.deleted_events.append((copy.mailbox_id, exceptions[copy_oid].id))
-            event_id = occurrences.item_id(copy.id, day)
-        outcome.new_messages.append(messages.deliver(
-            stamp, party, incoming=True, kind="eventMessage", subject=subject, body=body,
-            sender=master.organizer, to=(email,), meeting=meeting_info, event_id=event_id,
-            conversation=conversation))
-    outcome.new_messages.append(messages.deliver(
-        stamp, organizer, incoming=False, kind="eventMessage", subject=subject, body=body,
-        sender=master.organizer, to=tuple(recipients), meeting=meeting_info, event_id=occurrence.id,
-        conversation=conversation))
+
+    def cancel_copy(copy: Event) -> str:
+        copy_oid = occurrence_oid(copy, occurrence)
+        outcome.change(copy, with_cancelled(outcome.current(copy), copy_oid, stamp.ids, stamp.now))
+        if copy_oid in exceptions:
+            outcome.deleted_events.append((copy.mailbox_id, exceptions[copy_oid].id))
+        return occurrences.item_id(copy.id, day)
+
+    send_cancellations(outcome, occurrence, organizer, recipients, parties, copies_by_mailbox, comment, stamp,
+                       cancel_copy, series=master)
     return outcome
 
 
