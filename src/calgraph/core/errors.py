@@ -38,6 +38,10 @@ class InvalidRequest(GraphError):
     status, code, message = 400, "ErrorInvalidRequest", "The request is invalid."
 
 
+class WindowTooLong(InvalidRequest):
+    message = "The time window of a calendar view can't be longer than 1825 days."
+
+
 class InvalidParameter(GraphError):
     status, code, message = 400, "ErrorInvalidParameter", "The request has an invalid parameter."
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from calgraph.core import event_query, occurrences, permissions
-from calgraph.core.errors import InvalidRequest
+from calgraph.core.errors import WindowTooLong
 from calgraph.core.model import Event
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
@@ -33,10 +33,6 @@ from calgraph.store.interface import UnitOfWork
 MAX_WINDOW = timedelta(days=1825)
 FIRST_SPAN = timedelta(days=7)   # the first span a page by time expands; each next one is twice as long
 Key = tuple[str, str, str]       # an event's place in the default order: (start, end, id) as the store bounds them
-
-
-class WindowTooLong(InvalidRequest):
-    message = "The time window of a calendar view can't be longer than 1825 days."
 
 
 @dataclass(frozen=True)
