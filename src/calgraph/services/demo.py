@@ -1,4 +1,4 @@
-"""A small demo tenant: four users, a group, calendars and a week of meetings around today."""
+"""A small demo tenant: four users, a group, calendars, a week of meetings and a weekly series from next Monday."""
 
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ def seed_demo(store: Store, runtime: Runtime | None = None) -> str:
     samples = [
         (adele, {"subject": "Weekly planning", "start": at(0, 9), "end": at(0, 10),
                  "attendees": attendees(alex, megan), "location": {"displayName": "Room 12"},
-                 "body": ItemBody("text", "Agenda: priorities for the week.")}),
+                 "body": ItemBody("text", "Agenda: priorities for the week."),
+                 "recurrence": {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+                                "range": {"type": "numbered", "startDate": monday.isoformat(),
+                                          "numberOfOccurrences": 12}}}),
         (adele, {"subject": "Lunch with Alex", "start": at(1, 12), "end": at(1, 13),
                  "attendees": attendees(alex), "location": {"displayName": "Harry's Bar"}}),
         (adele, {"subject": "Focus time", "start": at(2, 14), "end": at(2, 16), "show_as": "busy"}),
