@@ -146,9 +146,9 @@ event_categories = Table(
 messages = Table(
     "messages", metadata,
     Column("id", ID, primary_key=True),
-    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
     Column("folder_id", ID, ForeignKey("mail_folders.id", ondelete="CASCADE"), nullable=False),
-    Column("event_id", ID, nullable=True, index=True),
+    Column("event_id", ID, nullable=True),
     Column("kind", String(40), nullable=False),
     Column("subject", Text, nullable=False),
     Column("subject_lower", Text, nullable=False),
@@ -163,6 +163,7 @@ messages = Table(
     Column("change_key", String(64), nullable=False),
     Column("seq", Integer, nullable=False),
     Column("data", Text, nullable=False),
+    Index("ix_messages_mailbox_event", "mailbox_id", "event_id"),
     Index("ix_messages_folder_received", "folder_id", "received"),
     Index("ix_messages_seq", "seq"),
 )

@@ -9,7 +9,9 @@ read-modify-write, conditional UPDATEs on the change key.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,19 @@ def _postgresql_engine(url: Any) -> Engine:
     return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True)
 
 
+def _wal(cursor: Any) -> None:
+    """PRAGMA journal_mode = WAL. Switching a new database's mode needs a lock that SQLite does not wait
+    for (the busy timeout does not apply), so a process opening it while another creates it retries."""
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: Any, autocheckpoint: bool = True) -> Engine:
     if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
@@ -110,7 +125,7 @@ def _sqlite_engine(url: Any, autocheckpoint: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
