@@ -114,11 +114,6 @@ def _by_time(query: ItemQuery) -> bool:
     return query.filter is None and not query.orderby and not query.count
 
 
-def key_of(event: Event) -> Key:
-    return (event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
-            event.id)
-
-
 Instants = dict[str, tuple[datetime, datetime]]   # occurrence id -> the UTC instants of its start and end
 
 
