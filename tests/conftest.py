@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,17 +32,45 @@ def db_backend() -> str:
     return _backend()
 
 
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database `{prefix}_<random>` beside CALGRAPH_TEST_POSTGRES_URL (the role
+    needs CREATEDB), dropped on exit: test sessions running side by side never share rows."""
+    base = os.environ.get("CALGRAPH_TEST_POSTGRES_URL")
+    if not base:
+        raise pytest.UsageError("CALGRAPH_TEST_DB=postgres needs CALGRAPH_TEST_POSTGRES_URL")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as e:
+        admin.dispose()
+        pytest.fail(f"cannot create the test database {name} (does the role have CREATEDB?): {e}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            try:  # FORCE (PostgreSQL 13+) ends sessions a killed server may have left behind
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def _migrated_database(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | SqlStore]:
-    """Migrated once per session: a template file (SQLite) or the live database (PostgreSQL)."""
+    """Migrated once per session: a template file (SQLite) or a database of the session's own (PostgreSQL)."""
     if db_backend == "postgres":
-        url = os.environ.get("CALGRAPH_TEST_POSTGRES_URL")
-        if not url:
-            raise pytest.UsageError("CALGRAPH_TEST_DB=postgres needs CALGRAPH_TEST_POSTGRES_URL")
-        store = open_store(url)
-        store.migrate()
-        yield store
-        store.dispose()
+        with scratch_postgres_database("calgraph_test") as url:
+            store = open_store(url)
+            store.migrate()
+            yield store
+            store.dispose()
         return
     template = tmp_path_factory.mktemp("db-template") / "template.db"
     store = open_store(f"sqlite:///{template}")

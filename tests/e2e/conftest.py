@@ -2,8 +2,8 @@
 stock msgraph-sdk talking to it over HTTP (tests/e2e/graph_local.py).
 
 * Database: a fresh SQLite file per session by default. With CALGRAPH_TEST_DB=postgres, a fresh
-  database `calgraph_e2e_<random>` is created next to CALGRAPH_TEST_POSTGRES_URL (the role needs
-  CREATEDB) and dropped at the end, so the suite-wide TRUNCATE in tests/conftest.py never touches it.
+  database `calgraph_e2e_<random>` is created next to CALGRAPH_TEST_POSTGRES_URL and dropped at the
+  end (tests/conftest.py's scratch_postgres_database).
 * One server per session (`server`); tests that need two processes on one database start their own.
 * `async def test_…` functions are run with plain `asyncio.run` (hook below); no pytest plugin needed.
   SDK clients made with `Tenant.client()` are closed when the test's event loop ends.
@@ -20,7 +20,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from tests.conftest import scratch_postgres_database
 from tests.e2e.graph_local import make_client
 
 REPO = Path(__file__).resolve().parents[2]
@@ -170,30 +170,8 @@ def e2e_db_url(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         path = tmp_path_factory.mktemp("e2e-db") / "calgraph.db"
         yield f"sqlite:///{path}"
         return
-    base = os.environ.get("CALGRAPH_TEST_POSTGRES_URL")
-    if not base:
-        raise pytest.UsageError("CALGRAPH_TEST_DB=postgres needs CALGRAPH_TEST_POSTGRES_URL")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    name = f"calgraph_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as e:
-        admin.dispose()
-        pytest.fail(f"cannot create the e2e database {name} (does the role have CREATEDB?): {e}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            try:  # FORCE (PostgreSQL 13+) ends sessions a killed server may have left behind
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            except Exception:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with scratch_postgres_database("calgraph_e2e") as url:
+        yield url
 
 
 # -- the server and the tenant ------------------------------------------------------------------------
