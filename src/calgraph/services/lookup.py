@@ -3,13 +3,19 @@
 An occurrence item id (see calgraph.core.occurrences) resolves to the occurrence's stored exception
 row when it has one (its id is the occurrence's id), else to the virtual occurrence of its master;
 both are found through the master, with the master's access checks.
+
+An occurrence id (`OID.{seriesMasterId}.{yyyy-MM-dd}`, spec §1.1 and decision 25, as beta's `occurrenceId`
+and the master's `cancelledOccurrences` spell it) is accepted wherever an event id is, and names the same
+occurrence as its item id: the occurrence, or the exception that replaced it. A well-formed one whose master
+id is not an item id, or that is not `OID.{id}.{yyyy-MM-dd}` at all, is 400 ErrorInvalidIdMalformed; one whose
+series has no (or no longer an) occurrence that day is 404 ErrorItemNotFound.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calgraph.core import occurrences
+from calgraph.core import ids, occurrences, recurrence
 from calgraph.core.errors import AccessDenied, InvalidIdMalformed, IrresolvableConflict, ItemNotFound
 from calgraph.core.model import Calendar, Event, Mailbox
 from calgraph.core.permissions import Principal
@@ -33,9 +39,21 @@ def calendar_of(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Ma
     return mailbox, calendar
 
 
+def item_id(event_id: str) -> str:
+    """The item id an event id of a path names: an occurrence id (`OID.…`) becomes its occurrence's item id
+    (400 ErrorInvalidIdMalformed when it is malformed); any other id is returned as it is."""
+    if not event_id.startswith(recurrence.OID_PREFIX):
+        return event_id
+    parsed = recurrence.parse_occurrence_id(event_id)
+    if parsed is None or not ids.is_item_id(parsed[0]):
+        raise InvalidIdMalformed()
+    return occurrences.item_id(*parsed)
+
+
 def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
          need: access.Need) -> tuple[Mailbox, Event]:
     """The stored event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
+    event_id = item_id(event_id)
     mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
     named = None
     if scope.calendar is not None:
@@ -59,6 +77,7 @@ def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
 def find_any(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
              need: access.Need = "readBasic") -> tuple[Mailbox, Event]:
     """A stored event, or else the (virtual) occurrence an occurrence item id names."""
+    event_id = item_id(event_id)
     try:
         return find(uow, principal, scope, event_id, need)
     except ItemNotFound:
@@ -72,7 +91,7 @@ def find_occurrence(uow: UnitOfWork, principal: Principal, scope: Scope, event_i
                     need: access.Need = "readBasic") -> tuple[Mailbox, Event] | None:
     """The occurrence an occurrence item id names (its exception row, if it has one), found through its
     master with the master's access checks; None when the id names no such occurrence (or a cancelled one)."""
-    parsed = occurrences.parse_item_id(event_id)
+    parsed = occurrences.parse_item_id(item_id(event_id))
     if parsed is None:
         return None
     master_id, day = parsed
@@ -99,6 +118,7 @@ def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_i
                     need: access.Need = "write") -> tuple[Mailbox, Event]:
     """The event (or occurrence: its exception row, else the virtual occurrence), with its meeting locked
     against concurrent changes (a series' occurrences lock the series), checked against If-Match."""
+    event_id = item_id(event_id)
     mailbox, event = find_any(uow, principal, scope, event_id, need)
     if uow.lock_meeting(occurrences.series_uid(event.ical_uid)):
         if event.type == "occurrence":  # virtual: read it again through its master, now locked
