@@ -729,3 +729,56 @@ def test_any_input_gives_a_canonical_result_or_a_graph_error(case: tuple[Any, Wh
                       (datetime(9999, 12, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, tzinfo=UTC))]:
         rec.expand(series, low, high)
     rec.neighbours(series, first.day if first else start.local.date())
+
+
+# -- property: the daily/weekly stepper makes exactly the starts the rrule engine makes ---------------------
+
+from calgraph.core import recurrence_rules as rules  # noqa: E402
+
+
+@st.composite
+def stepped_cases(draw: st.DrawFn) -> tuple:
+    kind = draw(st.sampled_from(["daily", "weekly"]))
+    interval = draw(st.one_of(st.integers(1, 4), st.integers(5, 99 if kind == "weekly" else 999)))
+    pattern: dict[str, Any] = {"type": kind, "interval": interval, "firstDayOfWeek": draw(st.sampled_from(DAYS))}
+    if kind == "weekly":
+        pattern["daysOfWeek"] = draw(st.lists(st.sampled_from(DAYS), min_size=1, max_size=7, unique=True))
+    zone = draw(st.sampled_from(ZONES))
+    day = draw(st.sampled_from(NEAR)) + timedelta(days=draw(st.integers(-40, 40)))
+    clock_time = draw(st.one_of(st.sampled_from([time(2, 30), time(1, 30), time(0, 0), time(23, 59, 59, 999999)]),
+                                st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]),
+                                          st.sampled_from([0, 59]), st.sampled_from([0, 0, 1, 500000]))))
+    start = When(datetime.combine(day, clock_time), zone)
+    range_: dict[str, Any] = {"type": draw(st.sampled_from(["endDate", "noEnd", "numbered"])),
+                              "startDate": day.isoformat()}
+    if range_["type"] == "numbered":
+        range_["numberOfOccurrences"] = draw(st.one_of(st.integers(1, 30), st.integers(31, 400)))
+    if range_["type"] == "endDate":
+        range_["endDate"] = (day + timedelta(days=draw(st.integers(0, 800)))).isoformat()
+    low = datetime.combine(day, time()) + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 24 * 60 * 900)))
+    high = low + timedelta(minutes=draw(st.one_of(st.integers(0, 3 * 24 * 60), st.integers(0, 24 * 60 * 400))))
+    return {"pattern": pattern, "range": range_}, start, low, high
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stepped_cases())
+def test_stepped_starts_equal_the_rrule_engine(case: tuple) -> None:
+    given_, start, low, high = case
+    try:
+        rec.validate(given_, start)
+    except rec.RecurrenceHasNoOccurrence:
+        return
+    series = rec.series(given_, start, When(start.local + timedelta(hours=1), start.zone))
+    assert list(rules._stepped_starts(series, low, high)) == list(rules._rrule_starts(series, low, high))
+    assert list(rules._stepped_starts(series, datetime.min, low)) == list(rules._rrule_starts(series, datetime.min, low))
+
+
+def test_stepped_starts_stop_at_the_end_of_time() -> None:
+    start = When(datetime(9999, 12, 1, 9), "UTC")
+    given_ = recurrence("weekly", "9999-12-01", daysOfWeek=["wednesday", "friday"])
+    series = rec.series(given_, start, When(datetime(9999, 12, 1, 10), "UTC"))
+    assert list(rules._stepped_starts(series, datetime.min, datetime.max)) == \
+        list(rules._rrule_starts(series, datetime.min, datetime.max))
+    daily = rec.series(recurrence("daily", "9999-12-01"), start, When(datetime(9999, 12, 1, 10), "UTC"))
+    assert list(rules._stepped_starts(daily, datetime.min, datetime.max)) == \
+        list(rules._rrule_starts(daily, datetime.min, datetime.max))

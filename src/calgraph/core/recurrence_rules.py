@@ -178,6 +178,73 @@ def _before_period(series: Series, number: int) -> int:
 
 def starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
     """The nominal local starts in [low, high] (naive, recurrence zone), in order, lazily."""
+    pattern = series.rule.pattern
+    if pattern.type in ("daily", "weekly") and series.anchor.year > 2:
+        return _stepped_starts(series, low, high)
+    return _rrule_starts(series, low, high)
+
+
+def _stepped_starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
+    """starts() for daily and weekly patterns, by date arithmetic instead of a dateutil rrule (which
+    costs ~50 us to set up, per series and window): the same starts, as rrule makes them. Comparisons
+    use the anchor without microseconds, as rrule does (it drops them; they are put back on each start).
+
+    daily: anchor + k * interval days. weekly: the weeks (starting on firstDayOfWeek) every `interval`
+    weeks from the anchor's, each at its daysOfWeek, none before the anchor. A numbered range counts
+    from the first; an endDate range ends with its endDate."""
+    pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
+    micro = anchor.microsecond
+    base = anchor.replace(microsecond=0) if micro else anchor
+    extra = timedelta(microseconds=micro)
+    count = range_.count if range_.type == "numbered" else None
+    last_day = range_.end_date if range_.type == "endDate" else None
+    if pattern.type == "daily":
+        step = timedelta(days=pattern.interval)
+        number = max(0, -((base - low) // step)) if low > base else 0
+        try:
+            moment = base + step * number
+            while True:
+                if moment > high or (count is not None and number >= count) or \
+                        (last_day is not None and moment.date() > last_day):
+                    return
+                yield moment + extra if micro else moment
+                number += 1
+                moment += step
+        except OverflowError:
+            return
+    base_day = base.date()
+    week_start = _week_start(base_day, pattern)
+    first_day = WEEKDAY[pattern.first_day_of_week]
+    offsets = sorted((WEEKDAY[day] - first_day) % 7 for day in pattern.days_of_week)
+    per_week = len(offsets)
+    skipped = sum(1 for offset in offsets if week_start + timedelta(days=offset) < base_day)  # before the anchor
+    week_zero = datetime.combine(week_start, base.time())
+    period = 0
+    if low > base:
+        period = max(0, ((_week_start(low.date(), pattern) - week_start).days // 7) // pattern.interval)
+    stride = 7 * pattern.interval
+    try:
+        while True:
+            week = week_zero + timedelta(days=stride * period)
+            for position, offset in enumerate(offsets):
+                if period == 0 and position < skipped:
+                    continue
+                moment = week + timedelta(days=offset) if offset else week
+                if moment > high:
+                    return
+                if count is not None and period * per_week + position - skipped >= count:
+                    return
+                if last_day is not None and moment.date() > last_day:
+                    return
+                if moment >= low:
+                    yield moment + extra if micro else moment
+            period += 1
+    except OverflowError:
+        return
+
+
+def _rrule_starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
+    """starts() by a dateutil rrule (any pattern)."""
     pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
     number = _period(pattern, anchor.date(), low.date()) if low > anchor else 0
     count = range_.count if range_.type == "numbered" else None
