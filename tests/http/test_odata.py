@@ -529,6 +529,9 @@ class TestPrefer:
         assert applied_header(Preferences("UTC", "text")) == \
             'outlook.timezone="UTC", outlook.body-content-type="text"'
         assert applied_header(Preferences(body_content_type="html", max_page_size=5)) == \
+            'outlook.body-content-type="html"'  # odata.maxpagesize only where it was the page size
+        assert applied_header(Preferences(body_content_type="html", max_page_size=5,
+                                          applied={"odata.maxpagesize": "5"})) == \
             'outlook.body-content-type="html", odata.maxpagesize=5'
 
     def test_applied_header_round_trip(self):

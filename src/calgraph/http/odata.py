@@ -4,11 +4,19 @@ Query-string decoding is form-style like `urllib.parse.parse_qs`: `+` means a sp
 `$filter=start/dateTime+ge+'2017-01-01'` works) and `%2B` a literal plus, which is what the msgraph SDK
 sends. Option names match case-insensitively and are lower-cased; the system options may be given
 without `$` (`select=`), as Graph allows, and mean the same option (`select` with `$select` is a duplicate).
+
+`Prefer: odata.maxpagesize=N` is the page size of a list (events, calendarView, instances, messages, users
+and the short lists) when the request gives no `$top` (at most 1000, as `$top`); it is then echoed as
+`Preference-Applied: odata.maxpagesize=N` and repeated in the nextLink as `$top=N`, so every page has the same
+size whether or not the client sends the header again. A request's Prefer header reaches parse_list_options
+through the options dict that parse_query_string made for the same request (see _RequestPrefs), so no
+resource handler has to pass it along.
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 from urllib.parse import quote, unquote_to_bytes
@@ -19,7 +27,7 @@ from calgraph.http.odata_filter import FilterTooComplex, ParseUriError, Property
 
 __all__ = [
     "ListOptions", "Preferences", "ParseUriError", "FilterTooComplex", "applied_header", "next_link",
-    "parse_list_options", "parse_prefer", "parse_query_string", "parse_select_only",
+    "parse_expand", "parse_list_options", "parse_prefer", "parse_query_string", "parse_select_only",
 ]
 
 # OData system options Graph also accepts without "$" (Microsoft Graph blog, "query parameters without $").
@@ -31,10 +39,23 @@ _LIST_OPTIONS = ("$select", "$expand", "$filter", "$orderby", "$top", "$skip", "
 _INT32_MAX = 2**31 - 1
 
 
+class QueryOptions(dict):
+    """parse_query_string's result: a plain {name: value} dict that also carries the Preferences that
+    parse_prefer read for the same request (None until then)."""
+
+    prefs: "Preferences | None" = None
+
+
+# The options dict of the request being parsed in this context (thread), so that parse_prefer, which
+# runs after parse_query_string for each request, can attach the preferences to it.
+_LAST_OPTIONS: ContextVar[QueryOptions | None] = ContextVar("calgraph_last_query_options", default=None)
+
+
 def parse_query_string(raw: bytes | str) -> dict[str, str]:
     """`scope["query_string"]` -> {lower-cased name: decoded value}, in order. Duplicates are a 400."""
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    out: dict[str, str] = {}
+    out: QueryOptions = QueryOptions()
+    _LAST_OPTIONS.set(out)
     for piece in data.split(b"&"):
         if not piece:
             continue
@@ -84,16 +105,34 @@ def parse_list_options(
     resolver = PropertyResolver(properties, selectable, type_name)
     select = _parse_select(options.get("$select", ""), selectable, type_name)
     expand = _parse_expand(options.get("$expand", ""), expandable, selectable, type_name)
+    top = min(_parse_int(options, "$top", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+    extras = {e.lower(): e for e in allowed_extra}
+    kept = {extras.get(k, k): v for k, v in options.items() if k in _LIST_OPTIONS or k in extras}
+    prefs = getattr(options, "prefs", None)
+    # `properties={}` is how a single-entity GET reads its $expand: no page there, nothing to apply
+    if "$top" not in options and properties and prefs is not None and prefs.max_page_size is not None:
+        top = min(prefs.max_page_size, MAX_PAGE_SIZE)
+        prefs.applied[MAX_PAGE_SIZE_PREF] = str(top)
+        kept["$top"] = str(top)
     query = ItemQuery(
         filter=parse_filter(options.get("$filter", ""), resolver),
         orderby=parse_orderby(options.get("$orderby", ""), resolver),
-        top=min(_parse_int(options, "$top", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE),
+        top=top,
         skip=_parse_int(options, "$skip", 0),
         count=_parse_count(options.get("$count")),
     )
-    extras = {e.lower(): e for e in allowed_extra}
-    kept = {extras.get(k, k): v for k, v in options.items() if k in _LIST_OPTIONS or k in extras}
     return ListOptions(select, expand, query, kept)
+
+
+def parse_expand(
+    options: dict[str, str],
+    selectable: Iterable[str],
+    *,
+    expandable: Iterable[str] = frozenset(),
+    type_name: str = "microsoft.graph.event",
+) -> tuple[str, ...]:
+    """The canonical names of a single-entity GET's $expand (validated as parse_list_options does)."""
+    return _parse_expand(options.get("$expand", ""), expandable, selectable, type_name)
 
 
 def parse_select_only(
@@ -216,6 +255,11 @@ class Preferences:
     timezone: str | None = None                          # as given (unvalidated); "" if sent empty
     body_content_type: Literal["text", "html"] | None = None
     max_page_size: int | None = None                     # odata.maxpagesize, a positive int
+    # the preferences honoured beyond the two above, with the value applied (filled while the request runs)
+    applied: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+MAX_PAGE_SIZE_PREF = "odata.maxpagesize"
 
 
 def _split_unquoted(text: str, sep: str) -> list[str]:
@@ -250,12 +294,16 @@ def parse_prefer(header_values: list[str]) -> Preferences:
             if name:
                 found.setdefault(name, value)
     body = found.get("outlook.body-content-type", "").lower()
-    size = found.get("odata.maxpagesize", "")
-    return Preferences(
+    size = found.get(MAX_PAGE_SIZE_PREF, "")
+    prefs = Preferences(
         timezone=found.get("outlook.timezone"),
         body_content_type=body if body in ("text", "html") else None,  # type: ignore[arg-type]
         max_page_size=int(size) if re.fullmatch(r"\d{1,10}", size) and 0 < int(size) <= _INT32_MAX else None,
     )
+    options = _LAST_OPTIONS.get()
+    if options is not None and options.prefs is None:  # this request's options (see QueryOptions)
+        options.prefs = prefs
+    return prefs
 
 
 def applied_header(prefs: Preferences) -> str | None:
@@ -266,6 +314,6 @@ def applied_header(prefs: Preferences) -> str | None:
         parts.append(f'outlook.timezone="{zone}"')
     if prefs.body_content_type is not None:
         parts.append(f'outlook.body-content-type="{prefs.body_content_type}"')
-    if prefs.max_page_size is not None:
-        parts.append(f"odata.maxpagesize={prefs.max_page_size}")
+    if MAX_PAGE_SIZE_PREF in prefs.applied:  # only where it was the page size (a list without $top)
+        parts.append(f"{MAX_PAGE_SIZE_PREF}={prefs.applied[MAX_PAGE_SIZE_PREF]}")
     return ", ".join(parts) or None

@@ -39,7 +39,7 @@ def list_events(ctx: RequestContext) -> Reply:
 
 def get_event(ctx: RequestContext) -> Reply:
     fields = odata.parse_select_only(ctx.options, SELECTABLE, expandable=EXPANDABLE)
-    expand = odata.parse_list_options(ctx.options, {}, SELECTABLE, expandable=EXPANDABLE).expand
+    expand = odata.parse_expand(ctx.options, SELECTABLE, expandable=EXPANDABLE)
     wanted = EXCEPTIONS in expand or EXCEPTIONS in (fields or ())
     result = service.get_event(ctx.runtime, ctx.principal, scope(ctx.address), _event_id(ctx), wanted)
     if wanted and EXCEPTIONS not in expand:
