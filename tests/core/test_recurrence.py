@@ -657,6 +657,8 @@ def test_expansion_matches_an_independent_rrule_oracle(case: tuple) -> None:
     occurrences = rec.expand(series, *window)
     assert [(o.original_start.local, o.start, o.end) for o in occurrences] == expected
     assert {o.original_start.zone for o in occurrences} <= {range_.get("recurrenceTimeZone", start.zone)}
+    timed = rec.expand_timed(series, *window)
+    assert timed == ([] if all_day else [(o.day, o.original_utc, o.start_utc, o.end_utc) for o in occurrences])
     for position, occurrence in enumerate(occurrences):
         assert rec.occurrence_on(series, occurrence.day) == occurrence
         if 0 < position < len(occurrences) - 1:
@@ -779,6 +781,9 @@ def test_stepped_starts_stop_at_the_end_of_time() -> None:
     series = rec.series(given_, start, When(datetime(9999, 12, 1, 10), "UTC"))
     assert list(rules._stepped_starts(series, datetime.min, datetime.max)) == \
         list(rules._rrule_starts(series, datetime.min, datetime.max))
+    last = When(datetime(9999, 12, 30, 22), "Pacific/Kiritimati")   # its week began on the 26th
+    saturday = rec.series(recurrence("weekly", "9999-12-30", daysOfWeek=["saturday"]), last, last)
+    assert list(rules._stepped_starts(saturday, datetime.min, datetime.max)) == [datetime(9999, 12, 31, 22)]
     daily = rec.series(recurrence("daily", "9999-12-01"), start, When(datetime(9999, 12, 1, 10), "UTC"))
     assert list(rules._stepped_starts(daily, datetime.min, datetime.max)) == \
         list(rules._rrule_starts(daily, datetime.min, datetime.max))

@@ -6,6 +6,7 @@ API
   parse(recurrence, start_zone) -> Rule                   the typed form (field checks only)
   series(recurrence, start, end, is_all_day=False) -> Series    a master's recurrence, ready to expand
   expand(series, window_start, window_end) -> [Occurrence]      occurrences overlapping a UTC window, by start
+  expand_timed(series, window_start, window_end)          the same as (day, original, start, end) instants
   occurrence_on(series, day) -> Occurrence | None         the occurrence originally on `day` (checks an id's date)
   first_occurrence(series) / neighbours(series, day)      the series' first; the occurrences around a day
   check_move(series, new_start, new_end, previous, following)   ErrorOccurrenceCrossingBoundary check
@@ -57,13 +58,15 @@ from calgraph.core.errors import (
 )
 from calgraph.core.model import When
 from calgraph.core.recurrence_rules import (
-    DAYS, Occurrence, Pattern, Range, Rule, Series, expand, first_occurrence, neighbours, occurrence_on,
+    DAYS, Occurrence, Pattern, Range, Rule, Series, expand, expand_timed, first_occurrence, neighbours,
+    occurrence_on,
 )
 
 __all__ = [
     "InvalidRecurrence", "RecurrenceHasNoOccurrence", "OccurrenceCrossingBoundary",
     "Occurrence", "Pattern", "Range", "Rule", "Series",
-    "validate", "normalize", "parse", "to_json", "series", "expand", "occurrence_on", "first_occurrence",
+    "validate", "normalize", "parse", "to_json", "series", "expand", "expand_timed", "occurrence_on",
+    "first_occurrence",
     "neighbours", "check_move", "occurrence_id", "parse_occurrence_id",
 ]
 

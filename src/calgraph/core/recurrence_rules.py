@@ -217,7 +217,8 @@ def _stepped_starts(series: Series, low: datetime, high: datetime) -> Iterator[d
     first_day = WEEKDAY[pattern.first_day_of_week]
     offsets = sorted((WEEKDAY[day] - first_day) % 7 for day in pattern.days_of_week)
     per_week = len(offsets)
-    skipped = sum(1 for offset in offsets if week_start + timedelta(days=offset) < base_day)  # before the anchor
+    anchor_offset = (base_day.weekday() - first_day) % 7
+    skipped = sum(1 for offset in offsets if offset < anchor_offset)  # days of the first week before the anchor
     week_zero = datetime.combine(week_start, base.time())
     period = 0
     if low > base:
@@ -340,6 +341,34 @@ def expand(series: Series, window_start: datetime, window_end: datetime) -> list
         occurrence, start_key, end_key = built
         if start_key < last_key and end_key > first_key:
             found.append(occurrence)
+    return found
+
+
+def expand_timed(series: Series, window_start: datetime,
+                 window_end: datetime) -> list[tuple[date, datetime, datetime, datetime]]:
+    """expand() for a timed series without building Occurrence objects: per occurrence overlapping the
+    window, (day, original_utc, start_utc, end_utc) as expand()'s Occurrence has them. All-day series
+    have no instants: [] (use expand())."""
+    if series.is_all_day:
+        return []
+    first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
+    low = _local(_shift(first_key, -series.duration), series.zone)
+    high = _local(last_key, series.zone)
+    first_key, last_key = first_key.replace(tzinfo=UTC), last_key.replace(tzinfo=UTC)
+    zone, start_zone, end_zone = _zones(series)
+    duration = series.duration
+    found = []
+    for local in starts(series, _shift(low, -_DAY), _shift(high, _DAY)):
+        try:  # as _build: the instant of the nominal time, and the instants its start and end walls name
+            instant = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+            end = instant + duration
+            start_wall, end_wall = instant.astimezone(start_zone), end.astimezone(end_zone)
+            start_utc = start_wall.replace(fold=0).astimezone(UTC) if start_wall.fold else instant
+            end_utc = end_wall.replace(fold=0).astimezone(UTC) if end_wall.fold else end
+        except (OverflowError, ValueError):
+            break
+        if instant < last_key and end > first_key:
+            found.append((local.date(), instant, start_utc, end_utc))
     return found
 
 
