@@ -781,9 +781,9 @@ def test_stepped_starts_stop_at_the_end_of_time() -> None:
     series = rec.series(given_, start, When(datetime(9999, 12, 1, 10), "UTC"))
     assert list(rules._stepped_starts(series, datetime.min, datetime.max)) == \
         list(rules._rrule_starts(series, datetime.min, datetime.max))
-    last = When(datetime(9999, 12, 30, 22), "Pacific/Kiritimati")   # its week began on the 26th
-    saturday = rec.series(recurrence("weekly", "9999-12-30", daysOfWeek=["saturday"]), last, last)
-    assert list(rules._stepped_starts(saturday, datetime.min, datetime.max)) == [datetime(9999, 12, 31, 22)]
+    last = When(datetime(9999, 12, 30, 22), "Pacific/Kiritimati")   # a Thursday; its week began on the 26th
+    friday = rec.series(recurrence("weekly", "9999-12-30", daysOfWeek=["friday"]), last, last)
+    assert list(rules._stepped_starts(friday, datetime.min, datetime.max)) == [datetime(9999, 12, 31, 22)]
     daily = rec.series(recurrence("daily", "9999-12-01"), start, When(datetime(9999, 12, 1, 10), "UTC"))
     assert list(rules._stepped_starts(daily, datetime.min, datetime.max)) == \
         list(rules._rrule_starts(daily, datetime.min, datetime.max))
