@@ -162,6 +162,93 @@ def expand_found(masters: Iterable[Event], window_start: datetime, window_end: d
     return out
 
 
+class Virtual:
+    """A timed occurrence not (yet) built as an Event: its master, original date and instants, which is
+    all that ordering, paging and rendering it need. `event()` builds the Event occurrence_event would."""
+
+    __slots__ = ("master", "day", "original_utc", "start_utc", "end_utc", "id")
+    type = "occurrence"
+    is_all_day = False
+
+    def __init__(self, master: Event, day: date, original_utc: datetime, start_utc: datetime,
+                 end_utc: datetime) -> None:
+        self.master, self.day, self.original_utc = master, day, original_utc
+        self.start_utc, self.end_utc = start_utc, end_utc
+        self.id = item_id(master.id, day)
+
+    @property
+    def series_master_id(self) -> str:
+        return self.master.id
+
+    @property
+    def original_start(self) -> datetime:
+        return self.original_utc
+
+    @property
+    def occurrence_id(self) -> str:
+        return recurrence.occurrence_id(self.master.id, self.day)
+
+    def event(self) -> Event:
+        master = self.master
+        return master.evolve(
+            id=self.id, type="occurrence", series_master_id=master.id, recurrence=None,
+            start=timezones.from_utc(self.start_utc, master.start.zone),
+            end=timezones.from_utc(self.end_utc, master.end.zone), original_start=self.original_utc,
+            occurrence_id=self.occurrence_id, ical_uid=instance_uid(master.ical_uid, self.day),
+            cancelled_occurrences=(), transaction_id=None,
+        )
+
+
+ViewItem = Event | Virtual   # what a view by time pages through
+
+
+class Keyed(NamedTuple):
+    """A view item with its place in the default order: start and end as the store bounds them
+    (event_query.bound), then its id."""
+
+    start: str
+    end: str
+    id: str
+    item: ViewItem
+
+
+def _utc_text(instant: datetime) -> str:
+    """event_query.instant_text of an aware UTC instant."""
+    return instant.isoformat(timespec="microseconds")[:26]
+
+
+def keyed(event: Event) -> Keyed:
+    """A stored event (or an all-day occurrence) with its bounds."""
+    return Keyed(event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
+                 event.id, event)
+
+
+def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Keyed]:
+    """expand_found's items, keyed, with timed occurrences as Virtual ones (all-day ones as Events)."""
+    out: list[Keyed] = []
+    append = out.append
+    for master in masters:
+        series = series_of(master)
+        if series is None:
+            continue
+        cancelled = set(master.cancelled_occurrences) if master.cancelled_occurrences else None
+        if series.is_all_day:
+            out += (keyed(item.event) for item in expand_found([master], window_start, window_end))
+            continue
+        for day, original, start, end in recurrence.expand_timed(series, window_start, window_end):
+            if cancelled and recurrence.occurrence_id(master.id, day) in cancelled:
+                continue
+            virtual = Virtual(master, day, original, start, end)
+            append(Keyed(_utc_text(start), _utc_text(end), virtual.id, virtual))
+    return out
+
+
+def keyed_without_replaced(found: list[Keyed], exceptions: Iterable[Event]) -> list[Keyed]:
+    """without_replaced over Keyed items."""
+    replaced = _replaced(exceptions)
+    return found if replaced is None else [k for k in found if not replaced(k.item)]  # type: ignore[arg-type]
+
+
 def expand(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Event]:
     """expand_found's events."""
     return [item.event for item in expand_found(masters, window_start, window_end)]

@@ -8,7 +8,7 @@ from calgraph.core.model import Mailbox
 from calgraph.core.query import ItemQuery, Page, matches, sort_items
 from calgraph.http import odata, render
 from calgraph.http.context import RequestContext
-from calgraph.http.reply import Reply
+from calgraph.http.reply import Encoded, Reply
 
 T = TypeVar("T")
 
@@ -25,6 +25,20 @@ def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, c
         body["@odata.count"] = page.total
     shown = options.select and (*options.select, *options.expand)
     body["value"] = [render.select(to_json(item), shown) for item in page.items]
+    if page.has_more and page.items:
+        repeated = {**options.options, **(next_options or {})}
+        body["@odata.nextLink"] = odata.next_link(
+            ctx.base_url, ctx.raw_path, repeated, options.query.skip + len(page.items))
+    return Reply(200, body)
+
+
+def encoded_collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
+                       to_text: Callable[[T], str], next_options: dict[str, str] | None = None) -> Reply:
+    """collection() without $select, its items given as JSON text (render.encode): the same answer."""
+    body: dict[str, Any] = {"@odata.context": context}
+    if page.total is not None:
+        body["@odata.count"] = page.total
+    body["value"] = Encoded(f"[{','.join(map(to_text, page.items))}]")
     if page.has_more and page.items:
         repeated = {**options.options, **(next_options or {})}
         body["@odata.nextLink"] = odata.next_link(

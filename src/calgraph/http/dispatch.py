@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Callable, Iterable, Mapping
 
@@ -17,7 +16,7 @@ from calgraph.http import odata, routing
 from calgraph.http.auth import authenticate
 from calgraph.http.context import RequestContext
 from calgraph.http.errors import error_reply
-from calgraph.http.reply import Reply
+from calgraph.http.reply import Reply, encode_body
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 
@@ -107,7 +106,7 @@ class Dispatcher:
                 headers["Preference-Applied"] = applied
         if reply.body is None:
             return Response(status_code=reply.status, headers=headers)
-        content = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
+        content = encode_body(reply.body)
         return Response(content, status_code=reply.status, headers=headers, media_type=JSON)
 
 

@@ -3,15 +3,18 @@ dateTimes with 7 fractional digits, DateTimeOffsets in UTC."""
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
 from calgraph.core import body as bodies
 from calgraph.core import occurrences, timezones
 from calgraph.core.datetimes import format_instant, format_instant_seconds, format_local
+from calgraph.core.ids import ICAL_UID_PREFIX
 from calgraph.core.model import (
     Attendee,
     EmailAddress,
@@ -180,6 +183,120 @@ def occurrence(template: dict[str, Any], ev: Event, view: View,
     if view.beta:
         out["occurrenceId"] = ev.occurrence_id
     return out
+
+
+# -- pre-encoded JSON: a view's items as text -----------------------------------------------------------
+# A calendarView answer is mostly occurrences of a few series and the same stored events again and again.
+# encode() is what the reply is encoded with (http.reply), so text made here is exactly what the dict
+# would have become.
+
+def encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _local_text(instant: datetime) -> str:
+    """format_local of an aware datetime's wall-clock time (isoformat pads years to four digits)."""
+    return instant.isoformat(timespec="microseconds")[:26] + "0"
+
+
+def _instant_text(instant: datetime) -> str:
+    """format_instant of an aware UTC instant."""
+    text = instant.isoformat(timespec="microseconds")[:26]
+    return f"{text[:19]}Z" if not instant.microsecond else f"{text.rstrip('0')}Z"
+
+
+class _Remembered:
+    """Something made from an event and a view, by (event id, change key, view), each checked against the
+    event it was made from (the same object, or an equal one), so a hit is never stale."""
+
+    def __init__(self, size: int, make: Callable[[Event, View], Any]) -> None:
+        self.size, self.make = size, make
+        self.items: dict[tuple[str, str, View], tuple[Event, Any]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, ev: Event, view: View, sample: Any = None) -> Any:
+        key = (ev.id, ev.change_key, view)
+        known = self.items.get(key)
+        if known is not None and (known[0] is ev or known[0] == ev):
+            return known[1]
+        made = self.make(ev if sample is None else sample, view)
+        with self.lock:
+            self.items[key] = (ev, made)
+            if len(self.items) > self.size:
+                self.items.pop(next(iter(self.items)), None)
+        return made
+
+
+def event_text(ev: Event, view: View) -> str:
+    """A stored event's JSON text (event(), encoded), remembered."""
+    return _event_texts.get(ev, view)  # type: ignore[no-any-return]
+
+
+def occurrence_text(item: occurrences.Virtual, view: View) -> str:
+    """A timed occurrence's JSON text, from its series' OccurrenceText (remembered per master and view)."""
+    master = item.master
+    return _occurrence_texts.get(master, view, item).text(item)  # type: ignore[no-any-return]
+
+
+class OccurrenceText:
+    """The JSON text of a series' timed occurrences under one view, from one occurrence rendered with
+    render.event: constant pieces around the fields that differ (id, iCalUId, webLink, start, end,
+    originalStart, beta occurrenceId), which `text` fills in."""
+
+    SLOTS = ("id", "iCalUId", "webLink", "start", "end", "originalStart")
+
+    def __init__(self, sample: Event, view: View) -> None:
+        zone = encode(view.timezone or "UTC")
+        link_head, link_tail = WEB_LINK.split("{}")
+        around = {
+            "id": ('"', '"'), "iCalUId": ('"', '"'), "webLink": (f'"{link_head}', f'{link_tail}"'),
+            "start": ('{"dateTime":"', f'","timeZone":{zone}}}'), "end": ('{"dateTime":"', f'","timeZone":{zone}}}'),
+            "originalStart": ('"', '"'), "occurrenceId": ('"', '"'),
+        }
+        pieces, slots, text = [], [], ""
+        for name, value in event(sample, view).items():
+            text += ("," if pieces or text else "{") + encode(name) + ":"
+            if name in around:
+                before, after = around[name]
+                pieces.append(text + before)
+                slots.append(name)
+                text = after
+            else:
+                text += encode(value)
+        pieces.append(text + "}")
+        expected = (*self.SLOTS, "occurrenceId") if view.beta else self.SLOTS
+        if tuple(slots) != expected:  # render.event's order: a change there must be made here too
+            raise AssertionError(f"occurrence fields {slots}, expected {expected}")
+        self.pieces = pieces
+        self.zone = timezones.resolve(view.timezone) if view.timezone is not None else None
+        self.beta = view.beta
+        uid = sample.ical_uid
+        self.uid_dated = uid.startswith(ICAL_UID_PREFIX) and len(uid) >= len(ICAL_UID_PREFIX) + 8
+        self.uid_head, self.uid_tail = uid[:len(ICAL_UID_PREFIX)], uid[len(ICAL_UID_PREFIX) + 8:]
+        self.uid_plain = _PLAIN.fullmatch(uid) is not None   # needs no JSON escaping
+        self.uid = uid if self.uid_plain else encode(uid)[1:-1]
+
+    def text(self, item: occurrences.Virtual) -> str:
+        zone, day = self.zone, item.day
+        start, end = item.start_utc, item.end_utc
+        if zone is not None:
+            start, end = start.astimezone(zone), end.astimezone(zone)
+        uid = self.uid
+        if self.uid_dated:
+            uid = f"{self.uid_head}{day.year:04X}{day.month:02X}{day.day:02X}{self.uid_tail}"
+            if not self.uid_plain:
+                uid = encode(uid)[1:-1]
+        p = self.pieces
+        parts = [p[0], item.id, p[1], uid, p[2], item.id.replace("=", "%3D"), p[3], _local_text(start), p[4],
+                 _local_text(end), p[5], _instant_text(item.original_utc), p[6]]
+        if self.beta:
+            parts += (encode(item.occurrence_id)[1:-1], p[7])
+        return "".join(parts)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_\-.:@+/=]*")
+_event_texts = _Remembered(20_000, lambda ev, view: encode(event(ev, view)))
+_occurrence_texts = _Remembered(4_000, lambda item, view: OccurrenceText(item.event(), view))
 
 
 MESSAGE_TYPES = {

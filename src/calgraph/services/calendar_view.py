@@ -79,8 +79,10 @@ class Cursor:
 
 @dataclass(frozen=True)
 class ViewPage(EventsPage):
-    next_cursor: Cursor | None = None   # set when the page was built by time and more follow
-    instants: dict[str, tuple[datetime, datetime]] | None = None   # see time_page
+    """A page built by time: its items are stored Events and, for timed occurrences, occurrences.Virtual
+    ones (built as Events only when needed: Virtual.event())."""
+
+    next_cursor: Cursor | None = None   # set when more follow
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,13 @@ def calendar_view(rt: Runtime, principal: Principal, scope: Scope, window: Windo
         after = cursor.key if cursor is not None and cursor.skip == query.skip else None
         if not window.empty and _by_time(query) and (after is not None or query.skip == 0):
             guess = FIRST_SPAN if cursor is None or not cursor.span_s else timedelta(seconds=cursor.span_s * 1.2)
-            page, last, instants = time_page(uow, [calendar.id], window, max(query.top, 0), after, guess)
+            page, last = time_page(uow, [calendar.id], window, max(query.top, 0), after, guess)
             next_cursor = None
             if page.has_more and last:
                 spanned = event_query.instant(last[0]) - (window.start if after is None else
                                                           max(window.start, event_query.instant(after[0])))
                 next_cursor = Cursor(last, query.skip + len(page.items), int(spanned.total_seconds()))
-            return ViewPage(mailbox, page, may_read_body, next_cursor, instants)
+            return ViewPage(mailbox, page, may_read_body, next_cursor)
         items = [] if window.empty else view(uow, [calendar.id], window)
         return EventsPage(mailbox, event_query.page(items, query), may_read_body)
 
@@ -114,38 +116,48 @@ def _by_time(query: ItemQuery) -> bool:
     return query.filter is None and not query.orderby and not query.count
 
 
-Instants = dict[str, tuple[datetime, datetime]]   # occurrence id -> the UTC instants of its start and end
-
-
-def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int,
-              after: Key | None, first_span: timedelta = FIRST_SPAN) -> tuple[Page[Event], Key | None, Instants]:
-    """The first `top` events in the default order after `after` (from the window's start if None), the
-    key of the last one, and the instants of its timed occurrences. Spans of the window are expanded until
-    the items starting before the span's end number more than `top` (so the page, and whether more follow,
-    are settled) or the window is done; after the first span, the next is sized from the items per day
-    seen so far."""
+def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int, after: Key | None,
+              first_span: timedelta = FIRST_SPAN) -> tuple[Page[occurrences.ViewItem], Key | None]:
+    """The first `top` events in the default order after `after` (from the window's start if None) and
+    the key of the last one; timed occurrences as occurrences.Virtual items. Spans of the window are
+    expanded until the items starting before the span's end number more than `top` (so the page, and
+    whether more follow, are settled) or the window is done; after the first span, the next is sized
+    from the items per day seen so far."""
     masters = uow.list_series_masters(calendar_ids, window.end)
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
-    seen: dict[str, tuple[Key, occurrences.Found]] = {}
+    seen: dict[str, occurrences.Keyed] = {}
     low, span = start, max(first_span, timedelta(hours=1))
     while True:
         high = min(low + span, window.end)
-        for item in found_view(uow, calendar_ids, Window(low, high), masters):
-            if item.event.id not in seen:
-                seen[item.event.id] = ((item.start, item.end, item.event.id), item)
+        for item in keyed_view(uow, calendar_ids, Window(low, high), masters):
+            if item.id not in seen:
+                seen[item.id] = item
         done = high >= window.end
         limit = None if done else event_query.instant_text(high)
-        ready = [k_f for k_f in seen.values()
-                 if (after is None or k_f[0] > after) and (limit is None or k_f[0][0] < limit)]
+        ready = [k for k in seen.values()
+                 if (after is None or k[:3] > after) and (limit is None or k.start < limit)]
         if len(ready) > top or done:
-            ready.sort(key=lambda k_f: k_f[0])
+            ready.sort(key=_order)
             shown = ready[:top]
-            instants = {key[2]: item.instants for key, item in shown if item.instants is not None}
-            page = Page([item.event for _, item in shown], None, len(ready) > top)
-            return page, (shown[-1][0] if shown else None), instants
+            page = Page([k.item for k in shown], None, len(ready) > top)
+            return page, (tuple(shown[-1][:3]) if shown else None)  # type: ignore[return-value]
         covered = high - start
         wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far
         low, span = high, max(wanted, FIRST_SPAN)
+
+
+def _order(item: occurrences.Keyed) -> tuple[str, str, str]:
+    return item[:3]  # type: ignore[return-value]
+
+
+def keyed_view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
+               masters: list[Event]) -> list[occurrences.Keyed]:
+    """found_view's items, keyed, timed occurrences as occurrences.Virtual ones."""
+    stored = uow.query_event_window(calendar_ids, window.start, window.end)
+    expanded = occurrences.expand_keyed(masters, window.start, window.end)
+    live = sorted({k.item.series_master_id for k in expanded if k.item.series_master_id})
+    exceptions = uow.list_series_exceptions(live) if live else []
+    return [*map(occurrences.keyed, stored), *occurrences.keyed_without_replaced(expanded, exceptions)]
 
 
 def instances(rt: Runtime, principal: Principal, scope: Scope, master_id: str, window: Window,

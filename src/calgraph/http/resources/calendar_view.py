@@ -8,11 +8,14 @@ no event can overlap it; a window over 1825 days is 400 ErrorInvalidRequest (ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from calgraph.core.datetimes import parse_instant
 from calgraph.core.errors import InvalidParameter
 from calgraph.core.model import Event
+from calgraph.core.occurrences import Virtual
 from calgraph.http import odata, render
-from calgraph.http.collections import collection, owner_segment
+from calgraph.http.collections import collection, encoded_collection, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
 from calgraph.http.resources.events import EXPANDABLE, SELECTABLE, scope, view
@@ -60,23 +63,44 @@ def instances(ctx: RequestContext) -> Reply:
 
 def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOptions, context: str) -> Reply:
     shown = view(ctx, result.include_body)
+    cursor = getattr(result, "next_cursor", None)
+    extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}
+    if not options.select and not options.expand:
+        return encoded_collection(ctx, result.page, options, context, _texts(shown), extra)
     expanded = {name: [] for name in options.expand}
     templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
-    instants = getattr(result, "instants", None) or {}
 
-    def to_json(ev: Event) -> dict:
+    def to_json(item: Event | Virtual) -> dict:
         """Occurrences of one series differ only in their own fields: render one, patch the others."""
+        ev = item.event() if isinstance(item, Virtual) else item
         if ev.type != "occurrence" or ev.series_master_id is None:
             return {**render.event(ev, shown), **expanded}
         template = templates.get(ev.series_master_id)
         if template is None:
             template = templates[ev.series_master_id] = {**render.event(ev, shown), **expanded}
             return template
-        return render.occurrence(template, ev, shown, instants.get(ev.id))
+        instants = (item.start_utc, item.end_utc) if isinstance(item, Virtual) else None
+        return render.occurrence(template, ev, shown, instants)
 
-    cursor = getattr(result, "next_cursor", None)
-    extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}
     return collection(ctx, result.page, options, context, to_json, extra)
+
+
+def _texts(shown: render.View) -> Callable[[Event | Virtual], str]:
+    """Items as JSON text: stored events and timed occurrences as render remembers them."""
+    templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
+
+    def to_text(item: Event | Virtual) -> str:
+        if type(item) is Virtual:
+            return render.occurrence_text(item, shown)
+        if item.type != "occurrence" or item.series_master_id is None:
+            return render.event_text(item, shown)
+        # occurrences built as Events (all-day ones; instances): from a template, never cached
+        template = templates.get(item.series_master_id)
+        if template is None:
+            template = templates[item.series_master_id] = render.event(item, shown)
+            return render.encode(template)
+        return render.encode(render.occurrence(template, item, shown))
+    return to_text
 
 
 ROUTES = {
