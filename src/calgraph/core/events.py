@@ -64,7 +64,7 @@ def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) 
         attendees = tuple(values["attendees"] or ())
         if len(attendees) > MAX_ATTENDEES:
             raise InvalidRequest(f"An event can have at most {MAX_ATTENDEES} attendees.")
-        values["attendees"] = _keep_answers(_dedupe(attendees), event.attendees)
+        values["attendees"] = keep_answers(_dedupe(attendees), event.attendees)
     if "categories" in values:
         values["categories"] = tuple(values["categories"] or ())
     for key in ("start", "end"):
@@ -112,7 +112,7 @@ def _dedupe(attendees: tuple) -> tuple:
     return tuple(kept)
 
 
-def _keep_answers(attendees: tuple[Attendee, ...], current: tuple[Attendee, ...]) -> tuple[Attendee, ...]:
+def keep_answers(attendees: tuple[Attendee, ...], current: tuple[Attendee, ...]) -> tuple[Attendee, ...]:
     """A new attendee list keeps the answers (status, proposal) of those already on it: clients re-send
     the whole list, and a status is not theirs to set."""
     known = {a.email.address.lower(): a for a in current}

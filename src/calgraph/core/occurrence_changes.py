@@ -12,6 +12,15 @@
   its exceptions are deleted and its `cancelledOccurrences` cleared: the occurrences are rebuilt from the
   new pattern. (Graph is silent on how old exceptions map onto a new pattern; this is the simplest rule
   that never leaves an exception outside its series.)
+* Any other change of a master reaches its exceptions property by property (Exchange's rule for series-level
+  changes): an exception whose value of a changed property is still the master's old value takes the new one;
+  one that set its own value keeps it (`follow_series`, over FOLLOWED and the attendee list, compared by
+  address and type, each exception keeping its own answers). So renaming a series renames every exception
+  but one that was given its own subject, whose new body it still takes. The same holds for an attendee's copy
+  and its exceptions, and for a PATCH of an attendee's own copy (categories, reminders, showAs).
+* An exception is "separately modified" (`is_modified`) when what attendees see of it differs from the series:
+  a property of INFORMATIONAL, the attendee list, or its time (moved off its occurrence's start or end). An
+  exception only holding answers to that occurrence is not.
 """
 
 from __future__ import annotations
@@ -21,11 +30,20 @@ from datetime import datetime
 from typing import Any
 
 from calgraph.core import occurrences, recurrence
+from calgraph.core.events import keep_answers
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
 from calgraph.core.model import Event
 from calgraph.core.recurrence import Occurrence
-from calgraph.core.scheduling.invitations import time_changed
+from calgraph.core.scheduling.invitations import INFORMATIONAL, time_changed
+
+# What a master's change passes on to its exceptions (besides the attendee list); start, end, isAllDay and the
+# recurrence rebuild the series instead (`rebuilds`), and an exception's own answer is its own.
+FOLLOWED = (
+    "subject", "body", "location", "locations", "importance", "sensitivity", "response_requested",
+    "allow_new_time_proposals", "hide_attendees", "is_online_meeting", "online_meeting_provider",
+    "online_meeting", "show_as", "categories", "is_reminder_on", "reminder_minutes_before_start",
+)
 
 
 class RecurrenceOnOccurrence(InvalidRequest):
@@ -94,3 +112,35 @@ def rebuilds(before: Event, after: Event) -> bool:
 
 def rebuilt(master: Event) -> Event:
     return master.evolve(cancelled_occurrences=())
+
+
+def follow_series(exception: Event, before: Event, after: Event, ids: Ids, now: datetime) -> Event:
+    """`exception` (of the master `before`) after the master became `after`: each changed property that the
+    exception had not set itself (its value is `before`'s) takes `after`'s value; `exception` itself when
+    nothing reaches it."""
+    values = {}
+    for name in FOLLOWED:
+        old = getattr(before, name)
+        if old != getattr(after, name) and getattr(exception, name) == old:
+            values[name] = getattr(after, name)
+    if people(before) != people(after) and people(exception) == people(before):
+        values["attendees"] = keep_answers(after.attendees, exception.attendees)
+    if not values:
+        return exception
+    return exception.evolve(**values, change_key=ids.change_key(), last_modified=now)
+
+
+def people(event: Event) -> tuple[tuple[str, str], ...]:
+    """Who an event's attendee list names, and how (answers aside)."""
+    return tuple((a.email.address.lower(), a.type) for a in event.attendees)
+
+
+def is_modified(exception: Event, master: Event) -> bool:
+    """Whether attendees see `exception` differ from its series `master` (see the module note)."""
+    if any(getattr(exception, name) != getattr(master, name) for name in INFORMATIONAL):
+        return True
+    if people(exception) != people(master):
+        return True
+    parsed = recurrence.parse_occurrence_id(exception.occurrence_id)
+    occurrence = occurrences.occurrence_on(master, parsed[1]) if parsed else None
+    return occurrence is not None and time_changed(occurrence, exception)

@@ -88,14 +88,17 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             occurrence_writes.drop_exceptions(uow, [event])
         members = delivery.members(uow, mailbox)
         everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
+        outcome, organizer, parties, copies = scheduling.Outcome(), None, {}, {}
         if event.is_organizer and everyone:
             organizer = delivery.party(uow, mailbox)
-            updated, outcome = scheduling.reinvite(
-                event, updated, organizer, delivery.parties(uow, everyone, organizer), members,
-                delivery.copies_of(uow, event), delivery.stamp(rt))
+            parties, copies = delivery.parties(uow, everyone, organizer), delivery.copies_of(uow, event)
+            updated, outcome = scheduling.reinvite(event, updated, organizer, parties, members, copies,
+                                                   delivery.stamp(rt))
             if rebuilt:
                 occurrence_writes.rebuild_copies(uow, outcome, event)
-            delivery.apply(uow, outcome)
+        if event.type == "seriesMaster" and not rebuilt:  # the exceptions follow (occurrence_changes)
+            occurrence_writes.series_changed(rt, uow, event, updated, outcome, organizer, parties, members, copies)
+        delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
         return OneEvent(mailbox, updated)
 

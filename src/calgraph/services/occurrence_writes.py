@@ -8,13 +8,13 @@ occurrence that adds attendees invites them to that occurrence only (their copy 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from calgraph.core import events as rules
 from calgraph.core import occurrence_changes as changes_of
 from calgraph.core import occurrences, recurrence, scheduling
-from calgraph.core.model import Event, Mailbox
+from calgraph.core.model import EmailAddress, Event, Mailbox
 from calgraph.core.scheduling import series
 from calgraph.services import delivery
 from calgraph.services.lookup import exception_for, master_of
@@ -120,3 +120,60 @@ def rebuild_copies(uow: UnitOfWork, outcome: scheduling.Outcome, before: Event) 
         event, expected = outcome.changed_events[copy.id]
         outcome.changed_events[copy.id] = (changes_of.rebuilt(event), expected)
     drop_exceptions(uow, [c.evolve(type="seriesMaster") for c in copies])
+
+
+def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, outcome: scheduling.Outcome,
+                   organizer: scheduling.Party | None, parties: Mapping[str, scheduling.Party],
+                   members: Sequence[EmailAddress], copies_by_mailbox: Mapping[str, Event]) -> None:
+    """A PATCH of a series master that keeps its time and pattern (those rebuild: rebuild_copies). Every
+    stored exception follows it (occurrence_changes.follow_series): the master's own, and when the organizer
+    changed a meeting, the attendees' copies' ones under their copy's change in `outcome` (from reinvite; its
+    `copies_by_mailbox` are the copies as stored). Each organizer's exception the change reached that is
+    separately modified is then sent to its invitees (scheduling.series.update_exception)."""
+    stamp = delivery.stamp(rt)
+    reached = []
+    for exception in uow.list_series_exceptions([before.id]):
+        followed = changes_of.follow_series(exception, before, after, stamp.ids, stamp.now)
+        if followed is not exception:
+            outcome.change(exception, followed)
+            reached.append((exception, followed))
+    if organizer is None or not after.is_organizer:
+        return
+    stored_copies = {c.id: c for c in copies_by_mailbox.values()}
+    copy_exceptions = uow.list_series_exceptions(list(stored_copies)) if stored_copies else []
+    by_date: dict[tuple[str, str | None], Event] = {}
+    for exception in copy_exceptions:
+        copy = stored_copies[exception.series_master_id or ""]
+        now = outcome.current(copy)
+        followed = changes_of.follow_series(exception, copy, now, stamp.ids, stamp.now) if now is not copy else exception
+        if followed is not exception:
+            outcome.change(exception, followed)
+        by_date[(copy.id, _date_of(exception))] = exception
+    new_copies = [e for e in outcome.new_events if e.ical_uid == after.ical_uid and not e.is_organizer]
+    current = [*(outcome.current(c) for c in copies_by_mailbox.values()), *new_copies]
+    modified = [(b, a) for b, a in reached if changes_of.is_modified(a, after)]
+    if not modified:
+        return
+    everyone = {e.address.lower(): e for _, a in modified for e in scheduling.invitees(a, members)}
+    parties = delivery.parties(uow, everyone.values(), organizer, *parties.values())
+    virtual: set[str] = set()
+    for b, a in modified:
+        theirs = {}
+        day = recurrence.parse_occurrence_id(a.occurrence_id)
+        for copy in current:
+            if copy.calendar_id is None or copy.is_cancelled or day is None:
+                continue  # a declined or cancelled series: nothing of it is in their calendar
+            occurrence = occurrences.occurrence_on(copy, day[1])
+            if occurrence is None:
+                continue
+            row = by_date.get((copy.id, _date_of(occurrence)))
+            theirs[copy.mailbox_id] = outcome.current(row) if row is not None else occurrence
+            if row is None:
+                virtual.add(occurrence.id)
+        series.update_exception(outcome, b, a, organizer, parties, members, theirs, stamp)
+    series.stored(outcome, virtual)
+
+
+def _date_of(event: Event) -> str | None:
+    """The date part of an occurrence's or exception's occurrence id."""
+    return event.occurrence_id.rsplit(".", 1)[-1] if event.occurrence_id else None

@@ -26,7 +26,7 @@ def invite(meeting: Event, organizer: Party, parties: Mapping[str, Party],
     if not meeting.is_organizer:
         return outcome
     recipients = invitees(meeting, members)
-    _send_requests(outcome, meeting, organizer, recipients, parties, {}, stamp, "newMeetingRequest")
+    send_requests(outcome, meeting, organizer, recipients, parties, {}, stamp, "newMeetingRequest")
     return outcome
 
 
@@ -49,13 +49,13 @@ def reinvite(before: Event, after: Event, organizer: Party, parties: Mapping[str
     kept = [e for key, e in new.items() if key in old]
 
     if added:
-        _send_requests(outcome, after, organizer, added, parties, copies_by_mailbox, stamp, "newMeetingRequest")
+        send_requests(outcome, after, organizer, added, parties, copies_by_mailbox, stamp, "newMeetingRequest")
     if removed:
         send_cancellations(outcome, before, organizer, removed, parties, copies_by_mailbox, None, stamp)
     informational = any(getattr(before, name) != getattr(after, name) for name in INFORMATIONAL)
     if moved or informational:
         kind = "fullUpdate" if moved else "informationalUpdate"
-        _send_requests(outcome, after, organizer, kept, parties, copies_by_mailbox, stamp, kind, before)
+        send_requests(outcome, after, organizer, kept, parties, copies_by_mailbox, stamp, kind, before)
     elif before.attendees != after.attendees:  # only the list changed: keep the copies' lists current
         for email in kept:
             party = parties.get(email.address.lower())
@@ -77,9 +77,11 @@ def _reset(attendee: Attendee) -> Attendee:
     return Attendee(attendee.email, attendee.type, ResponseStatus("none", NEVER))
 
 
-def _send_requests(outcome: Outcome, meeting: Event, organizer: Party, recipients: Sequence[EmailAddress],
-                   parties: Mapping[str, Party], copies_by_mailbox: Mapping[str, Event], stamp: Stamp,
-                   request_type: str, previous: Event | None = None) -> None:
+def send_requests(outcome: Outcome, meeting: Event, organizer: Party, recipients: Sequence[EmailAddress],
+                  parties: Mapping[str, Party], copies_by_mailbox: Mapping[str, Event], stamp: Stamp,
+                  request_type: str, previous: Event | None = None) -> None:
+    """A request about `meeting` to each local recipient (their copy in `copies_by_mailbox` brought up to date,
+    else a new copy) and one in the organizer's Sent Items addressed to everyone."""
     if not recipients:
         return
     meeting_info = messages.request_info(meeting, request_type, previous)

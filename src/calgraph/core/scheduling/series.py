@@ -10,6 +10,13 @@ series through the single-event rules.
 * Cancelling an occurrence (organizer only): it is listed in the organizer's and every attendee's copy's
   `cancelledOccurrences` (each under its own master id, matched by date) and every attendee receives a
   meetingCancelled message about that occurrence.
+* The organizer's change of a whole series (neither its time nor its pattern) reaches the exceptions that
+  did not set the changed properties themselves (calgraph.core.occurrence_changes.follow_series). Besides
+  the update about the series, each separately modified exception that the change reached sends one
+  informationalUpdate about that occurrence to each invitee who has it (`update_exception`): their
+  occurrence of that date is brought up to date (a virtual one becomes an exception) and the message points
+  at it. An invitee who declined that occurrence, or the whole series, gets none; one new to the exception
+  (added to the series by the same PATCH) gets it too, so their copy shows the exception as it is.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from calgraph.core.errors import NotOrganizer
 from calgraph.core.model import EmailAddress, Event
 from calgraph.core.occurrence_changes import as_exception, occurrence_oid, with_cancelled
 from calgraph.core.scheduling.cancellation import send_cancellations
+from calgraph.core.scheduling import copies
 from calgraph.core.scheduling.audience import invitees
+from calgraph.core.scheduling.invitations import INFORMATIONAL, send_requests
 from calgraph.core.scheduling.outcome import Outcome, Party, Stamp
 from calgraph.core.scheduling.responses import MeetingResponse, respond
 
@@ -68,6 +77,29 @@ def cancel_occurrence(master: Event, occurrence: Event, comment: str | None, org
     send_cancellations(outcome, occurrence, organizer, recipients, parties, copies_by_mailbox, comment, stamp,
                        cancel_copy, series=master)
     return outcome
+
+
+def update_exception(outcome: Outcome, before: Event, after: Event, organizer: Party,
+                     parties: Mapping[str, Party], members: Sequence[EmailAddress],
+                     theirs: Mapping[str, Event], stamp: Stamp) -> None:
+    """The organizer's exception `before` became `after` through a change of its series: each invitee's
+    occurrence of that date (`theirs`, by mailbox id: an exception or a virtual occurrence, as the outcome has
+    left it) takes it, with an informationalUpdate when a visible property changed or the invitee is new to
+    it; a change of the attendee list alone is synced silently, as for a single meeting."""
+    old = {e.address.lower() for e in invitees(before, members)}
+    told = any(getattr(before, name) != getattr(after, name) for name in INFORMATIONAL)
+    recipients = []
+    for email in invitees(after, members):
+        key = email.address.lower()
+        party = parties.get(key)
+        occurrence = theirs.get(party.mailbox.id) if party is not None else None
+        if party is not None and occurrence is None:
+            continue  # no such occurrence in their calendar (declined, or not invited to the series)
+        if told or key not in old:
+            recipients.append(email)
+        elif party is not None and occurrence is not None:
+            outcome.change(occurrence, copies.synced_copy(occurrence, after, party, stamp, reset=False))
+    send_requests(outcome, after, organizer, recipients, parties, theirs, stamp, "informationalUpdate", before)
 
 
 def stored(outcome: Outcome, virtual: set[str] | None = None) -> Outcome:
