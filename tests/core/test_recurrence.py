@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calgraph.core import recurrence as rec
+from calgraph.core import recurrence_rules as rules
+from calgraph.core import ticks
 from calgraph.core.errors import GraphError
 from calgraph.core.model import When
 
@@ -659,6 +661,9 @@ def test_expansion_matches_an_independent_rrule_oracle(case: tuple) -> None:
     assert {o.original_start.zone for o in occurrences} <= {range_.get("recurrenceTimeZone", start.zone)}
     timed = rec.expand_timed(series, *window)
     assert timed == ([] if all_day else [(o.day, o.original_utc, o.start_utc, o.end_utc) for o in occurrences])
+    ticked = rules.expand_ticks(series, *window)
+    if ticked is not None:
+        assert [(date.fromordinal(day + 1), *map(ticks.aware, rest)) for day, *rest in ticked] == timed
     for position, occurrence in enumerate(occurrences):
         assert rec.occurrence_on(series, occurrence.day) == occurrence
         if 0 < position < len(occurrences) - 1:
@@ -735,7 +740,6 @@ def test_any_input_gives_a_canonical_result_or_a_graph_error(case: tuple[Any, Wh
 
 # -- property: the daily/weekly stepper makes exactly the starts the rrule engine makes ---------------------
 
-from calgraph.core import recurrence_rules as rules  # noqa: E402
 
 
 @st.composite
@@ -787,3 +791,35 @@ def test_stepped_starts_stop_at_the_end_of_time() -> None:
     daily = rec.series(recurrence("daily", "9999-12-01"), start, When(datetime(9999, 12, 1, 10), "UTC"))
     assert list(rules._stepped_starts(daily, datetime.min, datetime.max)) == \
         list(rules._rrule_starts(daily, datetime.min, datetime.max))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stepped_cases(), st.sampled_from([15, 60, 23 * 60 + 30, 3 * 24 * 60 + 7, 9 * 24 * 60]))
+def test_expand_ticks_equals_expand_timed(case: tuple, minutes: int) -> None:
+    """The integer expansion (one offset per local day between DST changes) against the datetime one,
+    on windows around DST changes in zones with 30- and 45-minute offsets and changes at midnight."""
+    given_, start, low, high = case
+    try:
+        rec.validate(given_, start)
+    except rec.RecurrenceHasNoOccurrence:
+        return
+    series = rec.series(given_, start, When(start.local + timedelta(minutes=minutes), start.zone))
+    window = (low.replace(tzinfo=UTC), high.replace(tzinfo=UTC))
+    ticked = rules.expand_ticks(series, *window)
+    assert ticked is not None
+    assert [(date.fromordinal(day + 1), *map(ticks.aware, rest)) for day, *rest in ticked] == \
+        rec.expand_timed(series, *window)
+
+
+@pytest.mark.parametrize("zone", ["America/Santiago", "Asia/Beirut", "America/Havana", "Europe/Berlin",
+                                  "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"])
+def test_expand_ticks_through_years_of_dst_changes(zone: str) -> None:
+    """Daily at every quarter hour of the day over three years: every DST change, exactly as expand_timed."""
+    for minute in range(0, 24 * 60, 15):
+        start = When(datetime(2023, 1, 1) + timedelta(minutes=minute), zone)
+        series = rec.series(recurrence("daily", "2023-01-01"), start, When(start.local + timedelta(minutes=50), zone))
+        window = (utc("2023-01-01T00:00:00"), utc("2026-01-01T00:00:00"))
+        ticked = rules.expand_ticks(series, *window)
+        assert ticked is not None
+        assert [(date.fromordinal(day + 1), *map(ticks.aware, rest)) for day, *rest in ticked] == \
+            rec.expand_timed(series, *window)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as rr
 
-from calgraph.core import timezones
+from calgraph.core import ticks, timezones
+from calgraph.core.ticks import DAY
 from calgraph.core.model import When
 
 UTC = timezone.utc
@@ -185,63 +186,66 @@ def starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
 
 
 def _stepped_starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
-    """starts() for daily and weekly patterns, by date arithmetic instead of a dateutil rrule (which
-    costs ~50 us to set up, per series and window): the same starts, as rrule makes them. Comparisons
-    use the anchor without microseconds, as rrule does (it drops them; they are put back on each start).
+    """starts() for daily and weekly patterns (_stepped_ticks as datetimes)."""
+    return map(ticks.naive, _stepped_ticks(series, ticks.of(low), ticks.of(high)))
+
+
+def _stepped_ticks(series: Series, low: int, high: int) -> Iterator[int]:
+    """The nominal local starts in [low, high] of a daily or weekly series, as ticks, by integer arithmetic
+    instead of a dateutil rrule (which costs ~50 us to set up, per series and window): the same starts,
+    as rrule makes them. Comparisons use the anchor without microseconds, as rrule does (it drops them;
+    they are put back on each start).
 
     daily: anchor + k * interval days. weekly: the weeks (starting on firstDayOfWeek) every `interval`
     weeks from the anchor's, each at its daysOfWeek, none before the anchor. A numbered range counts
-    from the first; an endDate range ends with its endDate."""
+    from the first; an endDate range ends with its endDate; nothing is past datetime.max."""
     pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
     micro = anchor.microsecond
-    base = anchor.replace(microsecond=0) if micro else anchor
-    extra = timedelta(microseconds=micro)
+    base = ticks.of(anchor) - micro
     count = range_.count if range_.type == "numbered" else None
-    last_day = range_.end_date if range_.type == "endDate" else None
+    # the first tick past the endDate: (ordinal(endDate) + 1 - 1) days
+    past = range_.end_date.toordinal() * DAY if range_.type == "endDate" and range_.end_date is not None else None
+    if past is not None and past < high:
+        high = past - 1
+    if high > ticks.MAX - micro:   # a start is yielded with its microseconds: never past datetime.max
+        high = ticks.MAX - micro
     if pattern.type == "daily":
-        step = timedelta(days=pattern.interval)
-        number = max(0, -((base - low) // step)) if low > base else 0
-        try:
-            moment = base + step * number
-            while True:
-                if moment > high or (count is not None and number >= count) or \
-                        (last_day is not None and moment.date() > last_day):
-                    return
-                yield moment + extra if micro else moment
-                number += 1
-                moment += step
-        except OverflowError:
-            return
-    base_day = base.date()
-    week_start = _week_start(base_day, pattern)
+        step = pattern.interval * DAY
+        number = -((base - low) // step) if low > base else 0
+        moment = base + step * number
+        while moment <= high:
+            if count is not None and number >= count:
+                return
+            yield moment + micro
+            number += 1
+            moment += step
+        return
+    base_day = base // DAY                                  # ordinal - 1
     first_day = WEEKDAY[pattern.first_day_of_week]
+    anchor_offset = (base_day % 7 - first_day) % 7          # day 0 (0001-01-01) is a Monday
+    week_zero = base - anchor_offset * DAY
     offsets = sorted((WEEKDAY[day] - first_day) % 7 for day in pattern.days_of_week)
     per_week = len(offsets)
-    anchor_offset = (base_day.weekday() - first_day) % 7
     skipped = sum(1 for offset in offsets if offset < anchor_offset)  # days of the first week before the anchor
-    week_zero = datetime.combine(week_start, base.time())
+    stride = 7 * pattern.interval * DAY
     period = 0
     if low > base:
-        period = max(0, ((_week_start(low.date(), pattern) - week_start).days // 7) // pattern.interval)
-    stride = 7 * pattern.interval
-    try:
-        while True:
-            week = week_zero + timedelta(days=stride * period)
-            for position, offset in enumerate(offsets):
-                if period == 0 and position < skipped:
-                    continue
-                moment = week + timedelta(days=offset) if offset else week
-                if moment > high:
-                    return
-                if count is not None and period * per_week + position - skipped >= count:
-                    return
-                if last_day is not None and moment.date() > last_day:
-                    return
-                if moment >= low:
-                    yield moment + extra if micro else moment
-            period += 1
-    except OverflowError:
-        return
+        low_week = low - ((low // DAY % 7 - first_day) % 7) * DAY - low % DAY
+        period = max(0, (low_week - (week_zero - week_zero % DAY)) // stride)
+    shifts = [offset * DAY for offset in offsets]
+    number = period * per_week - skipped
+    while True:
+        week = week_zero + stride * period
+        for position, shift in enumerate(shifts):
+            if period == 0 and position < skipped:
+                continue
+            moment = week + shift
+            if moment > high or (count is not None and number + position >= count):
+                return
+            if moment >= low:
+                yield moment + micro
+        period += 1
+        number += per_week
 
 
 def _rrule_starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
@@ -369,6 +373,53 @@ def expand_timed(series: Series, window_start: datetime,
             break
         if instant < last_key and end > first_key:
             found.append((local.date(), instant, start_utc, end_utc))
+    return found
+
+
+def expand_ticks(series: Series, window_start: datetime,
+                 window_end: datetime) -> list[tuple[int, int, int, int]] | None:
+    """expand_timed() as ticks, (day number, original, start, end) per occurrence (day number =
+    ordinal - 1), for daily and weekly timed series whose start, end and recurrence zones are one zone;
+    None for any other series (use expand_timed). Between DST changes a zone's offset is one number per
+    day (ticks.offset_on), so most occurrences cost a few integer operations; one near a change is
+    converted with datetime as expand_timed does."""
+    if series.is_all_day or series.rule.pattern.type not in ("daily", "weekly") or series.anchor.year <= 2:
+        return None
+    zone, start_zone, end_zone = _zones(series)
+    if start_zone is not zone or end_zone is not zone:
+        return None
+    first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
+    low = ticks.of(_shift(_local(_shift(first_key, -series.duration), series.zone), -_DAY))
+    high = ticks.of(_shift(_local(last_key, series.zone), _DAY))
+    first, last = ticks.of(first_key), ticks.of(last_key)
+    duration = series.duration // timedelta(microseconds=1)
+    offset_on = ticks.offset_on
+    found = []
+    for local in _stepped_ticks(series, low, high):
+        day = local // DAY
+        offset = offset_on(zone, day)
+        end_local = local + duration
+        if offset is not None and (end_local // DAY == day or (
+                end_local // DAY - day <= 7 and
+                all(offset_on(zone, d) == offset for d in range(day + 1, end_local // DAY + 1)))):
+            instant = local - offset
+            end = instant + duration
+            if 0 <= instant and end_local <= ticks.MAX and end <= ticks.MAX:
+                if instant < last and end > first:
+                    found.append((day, instant, instant, end))
+                continue
+        try:  # near a DST change or the ends of time: as expand_timed
+            moment = ticks.naive(local).replace(tzinfo=zone, fold=0).astimezone(UTC)
+            end_moment = moment + series.duration
+            start_wall, end_wall = moment.astimezone(zone), end_moment.astimezone(zone)
+            start_utc = start_wall.replace(fold=0).astimezone(UTC) if start_wall.fold else moment
+            end_utc = end_wall.replace(fold=0).astimezone(UTC) if end_wall.fold else end_moment
+        except (OverflowError, ValueError):
+            break
+        start_t = ticks.of(moment)
+        end_t = ticks.of(end_moment)
+        if start_t < last and end_t > first:
+            found.append((day, start_t, ticks.of(start_utc), ticks.of(end_utc)))
     return found
 
 
