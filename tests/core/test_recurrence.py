@@ -814,12 +814,12 @@ def test_expand_ticks_equals_expand_timed(case: tuple, minutes: int) -> None:
 @pytest.mark.parametrize("zone", ["America/Santiago", "Asia/Beirut", "America/Havana", "Europe/Berlin",
                                   "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"])
 def test_expand_ticks_through_years_of_dst_changes(zone: str) -> None:
-    """Daily at every quarter hour of the night (and every 45 minutes of the day) over three years: every
-    DST change, exactly as expand_timed."""
+    """Daily at every quarter hour of the night (and every 45 minutes of the day): every
+    DST change of a year and a half, exactly as expand_timed."""
     for minute in sorted({*range(0, 4 * 60, 15), *range(22 * 60, 24 * 60, 15), *range(0, 24 * 60, 45)}):
         start = When(datetime(2023, 1, 1) + timedelta(minutes=minute), zone)
         series = rec.series(recurrence("daily", "2023-01-01"), start, When(start.local + timedelta(minutes=50), zone))
-        window = (utc("2023-01-01T00:00:00"), utc("2026-01-01T00:00:00"))
+        window = (utc("2023-01-01T00:00:00"), utc("2024-07-01T00:00:00"))
         ticked = rules.expand_ticks(series, *window)
         assert ticked is not None
         assert [(date.fromordinal(day + 1), *map(ticks.aware, rest)) for day, *rest in ticked] == \
