@@ -3,8 +3,17 @@ the whole series does to its occurrences; the rules are in calgraph.core.occurre
 calgraph.core.scheduling.series. Each function runs inside its caller's unit of work, after
 lookup.find_for_change locked the series.
 
-Where Graph is silent: forward on an occurrence id forwards the whole series; an organizer's PATCH of an
-occurrence that adds attendees invites them to that occurrence only (their copy is a lone exception)."""
+Where Graph is silent:
+* forward on an occurrence id forwards the whole series.
+* An organizer's PATCH of an occurrence that adds attendees invites them to that occurrence only (Graph
+  lets an occurrence have attendees of its own): each gets a newMeetingRequest about it and a copy of that
+  occurrence as a meeting of its own (a `singleInstance` with the occurrence's iCalUId, see
+  calgraph.core.scheduling.copies). Later changes and the cancel of that occurrence reach that copy, and its
+  answers the organizer's occurrence, as for any meeting.
+* An attendee whose series copy no longer holds that occurrence (they declined it, or the whole series) is
+  not sent the organizer's informational changes of it (the occurrence is not in their calendar); a new
+  time offers it again, as a copy of that occurrence alone (as a declined single meeting comes back on a
+  new time, decision 12)."""
 
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ from calgraph.core import occurrence_changes as changes_of
 from calgraph.core import occurrences, recurrence, scheduling
 from calgraph.core.model import EmailAddress, Event, Mailbox
 from calgraph.core.scheduling import series
+from calgraph.core.scheduling.invitations import time_changed
 from calgraph.services import delivery
 from calgraph.services.lookup import exception_for, master_of
 from calgraph.services.runtime import Runtime
@@ -35,17 +45,44 @@ def update(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, event: Event, changes
     everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
     if event.is_organizer and everyone:
         organizer = delivery.party(uow, mailbox)
-        theirs = {}
-        for mailbox_id, copy in delivery.copies_of(uow, master).items():
-            found = same_occurrence(uow, copy, event)
-            if found is not None:
-                theirs[mailbox_id] = found
-        updated, outcome = scheduling.reinvite(
-            event, updated, organizer, delivery.parties(uow, everyone, organizer), members, theirs,
-            delivery.stamp(rt))
+        parties = delivery.parties(uow, everyone, organizer)
+        theirs, away = occurrence_copies(uow, master, event)
+        if not time_changed(event, updated):  # see the module note: no copy comes back for it
+            parties = {key: p for key, p in parties.items() if p.mailbox.id not in away}
+        updated, outcome = scheduling.reinvite(event, updated, organizer, parties, members, theirs,
+                                               delivery.stamp(rt))
         delivery.apply(uow, series.stored(outcome, {e.id for e in theirs.values() if e.type == "occurrence"}))
     save(uow, event, updated)
     return updated
+
+
+def occurrence_copies(uow: UnitOfWork, master: Event, occurrence: Event) -> tuple[dict[str, Event], set[str]]:
+    """Each attendee's event for one occurrence of the organizer's `master`, by mailbox id: their copy of
+    the occurrence itself when they have one (copies.standalone), else their series copy's occurrence of that
+    date (its exception, else the virtual one). And the mailboxes whose series copy holds no live occurrence
+    that day (they declined it or the whole series) and who have no copy of the occurrence either."""
+    theirs: dict[str, Event] = {}
+    away: set[str] = set()
+    for mailbox_id, copy in delivery.copies_of(uow, master).items():
+        found = None
+        if copy.calendar_id is not None and not copy.is_cancelled:
+            found = same_occurrence(uow, copy, occurrence)
+        if found is not None:
+            theirs[mailbox_id] = found
+        else:
+            away.add(mailbox_id)
+    for mailbox_id, copy in standalone_copies(uow, master, occurrence).items():
+        theirs[mailbox_id] = copy
+        away.discard(mailbox_id)
+    return theirs, away
+
+
+def standalone_copies(uow: UnitOfWork, master: Event, occurrence: Event) -> dict[str, Event]:
+    """The attendees' copies of one occurrence of `master` made as meetings of their own, by mailbox id."""
+    if not occurrence.ical_uid or occurrence.ical_uid == master.ical_uid:
+        return {}
+    return {e.mailbox_id: e for e in uow.find_events_by_ical_uid(occurrence.ical_uid)
+            if not e.is_organizer and e.type == "singleInstance" and e.mailbox_id != master.mailbox_id}
 
 
 def save(uow: UnitOfWork, before: Event, after: Event) -> None:
@@ -79,6 +116,8 @@ def cancel(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, master: Event | None,
     invited = delivery.parties(uow, scheduling.invitees(event, members), organizer)
     copies = delivery.copies_of(uow, master) if master.is_organizer else {}
     copy_exceptions = uow.list_series_exceptions([c.id for c in copies.values()]) if copies else []
+    if master.is_organizer:  # a copy of that occurrence alone stands for it in its mailbox
+        copies.update(standalone_copies(uow, master, event))
     delivery.apply(uow, series.cancel_occurrence(master, event, comment, organizer, invited, members, copies,
                                                  copy_exceptions, delivery.stamp(rt)))
 

@@ -1,4 +1,9 @@
-"""Each attendee's own copy of a meeting: how it is made and how it follows the organizer's event."""
+"""Each attendee's own copy of a meeting: how it is made and how it follows the organizer's event.
+
+A copy of one occurrence (an invitee of that occurrence only, who has no copy of the series, or none
+holding that occurrence any more) is a meeting of its own: a `singleInstance` with the occurrence's
+iCalUId (so answers reach the organizer's occurrence, and beta's `uid` is still the series'), no
+seriesMasterId, originalStart or occurrenceId, as there is no series behind it in that mailbox."""
 
 from __future__ import annotations
 
@@ -19,19 +24,24 @@ def visible_attendees(meeting: Event, address: str, own: ResponseStatus | None =
     """The attendee list as an attendee's copy shows it: without others' answers or proposals, only the
     attendee when `hideAttendees`, and the attendee's own answer (with the 'never' time) on their entry."""
     shown = []
+    address = address.lower()
     for attendee in meeting.attendees:
-        is_self = attendee.email.address.lower() == address.lower()
+        is_self = attendee.email.address.lower() == address
         if meeting.hide_attendees and not is_self:
             continue
         response = "none"
         if is_self and own is not None and own.response in ("accepted", "tentativelyAccepted", "declined"):
             response = own.response
-        shown.append(Attendee(attendee.email, attendee.type, ResponseStatus(response, NEVER)))
+        status = attendee.status
+        if attendee.proposed_new_time is None and status.response == response and status.time == NEVER:
+            shown.append(attendee)  # already shown so (a copy's list): the same immutable entry
+        else:
+            shown.append(Attendee(attendee.email, attendee.type, ResponseStatus(response, NEVER)))
     return tuple(shown)
 
 
 def new_copy(meeting: Event, party: Party, stamp: Stamp) -> Event:
-    return meeting.evolve(
+    copy = meeting.evolve(
         id=stamp.ids.item(), mailbox_id=party.mailbox.id, calendar_id=party.calendar_id, mail_folder_id=None,
         change_key=stamp.ids.change_key(), created=stamp.now, last_modified=stamp.now,
         is_organizer=False, response_status=NOT_RESPONDED, show_as="tentative",
@@ -39,12 +49,26 @@ def new_copy(meeting: Event, party: Party, stamp: Stamp) -> Event:
         is_reminder_on=True, reminder_minutes_before_start=15, reminder_snoozed_until=None, is_draft=False,
         is_cancelled=False,
     )
+    return standalone(copy) if is_instance(meeting) else copy
+
+
+def is_instance(event: Event) -> bool:
+    """An occurrence or exception of a series."""
+    return event.type in ("occurrence", "exception")
+
+
+def standalone(copy: Event) -> Event:
+    """A copy of one occurrence as its own meeting (see the module note)."""
+    return copy.evolve(type="singleInstance", series_master_id=None, original_start=None, occurrence_id=None,
+                       recurrence=None, cancelled_occurrences=())
 
 
 def synced_copy(copy: Event, meeting: Event, party: Party, stamp: Stamp, reset: bool) -> Event:
     """`copy` brought up to date with the organizer's `meeting`; `reset` (the time changed) clears the
     attendee's answer and brings a declined copy back from Deleted Items."""
     values = {name: getattr(meeting, name) for name in SYNCED}
+    if copy.type == "singleInstance" and is_instance(meeting):  # a copy of one occurrence stays one
+        values.update(type="singleInstance", recurrence=None)
     status = NOT_RESPONDED if reset else copy.response_status
     values.update(response_status=status, attendees=visible_attendees(meeting, party.key, status),
                   change_key=stamp.ids.change_key(), last_modified=stamp.now)

@@ -68,6 +68,9 @@ def cancel_occurrence(master: Event, occurrence: Event, comment: str | None, org
     day = recurrence.parse_occurrence_id(oid)[1]  # type: ignore[index]
 
     def cancel_copy(copy: Event) -> str:
+        if copy.type == "singleInstance":  # a copy of that occurrence alone (copies.standalone)
+            outcome.change(copy, copies.cancelled_copy(outcome.current(copy), stamp))
+            return copy.id
         copy_oid = occurrence_oid(copy, occurrence)
         outcome.change(copy, with_cancelled(outcome.current(copy), copy_oid, stamp.ids, stamp.now))
         if copy_oid in exceptions:
