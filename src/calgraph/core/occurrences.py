@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timezone
 from typing import NamedTuple
 
-from calgraph.core import event_query, recurrence, timezones
+from calgraph.core import event_query, recurrence, recurrence_rules, ticks, timezones
 from calgraph.core.ids import ICAL_UID_PREFIX, ITEM_ID_PREFIX
 from calgraph.core.model import Event
 from calgraph.core.recurrence import Occurrence, Series
@@ -163,18 +163,35 @@ def expand_found(masters: Iterable[Event], window_start: datetime, window_end: d
 
 
 class Virtual:
-    """A timed occurrence not (yet) built as an Event: its master, original date and instants, which is
-    all that ordering, paging and rendering it need. `event()` builds the Event occurrence_event would."""
+    """A timed occurrence not (yet) built as an Event: its master, original day and instants (as ticks,
+    see calgraph.core.ticks), which is all that ordering, paging and rendering it need. `event()` builds
+    the Event occurrence_event would."""
 
-    __slots__ = ("master", "day", "original_utc", "start_utc", "end_utc", "id")
+    __slots__ = ("master", "day_number", "original", "start", "end", "start_text", "end_text", "id")
     type = "occurrence"
     is_all_day = False
 
-    def __init__(self, master: Event, day: date, original_utc: datetime, start_utc: datetime,
-                 end_utc: datetime) -> None:
-        self.master, self.day, self.original_utc = master, day, original_utc
-        self.start_utc, self.end_utc = start_utc, end_utc
-        self.id = item_id(master.id, day)
+    def __init__(self, master: Event, day_number: int, original: int, start: int, end: int,
+                 start_text: str, end_text: str, item_id_: str) -> None:
+        self.master, self.day_number, self.original, self.start, self.end = master, day_number, original, start, end
+        self.start_text, self.end_text, self.id = start_text, end_text, item_id_   # ticks.text(start), (end)
+
+    @property
+    def day(self) -> date:
+        """The original start's date in the recurrence zone."""
+        return ticks.day_of(self.day_number * ticks.DAY)
+
+    @property
+    def start_utc(self) -> datetime:
+        return ticks.aware(self.start)
+
+    @property
+    def end_utc(self) -> datetime:
+        return ticks.aware(self.end)
+
+    @property
+    def original_utc(self) -> datetime:
+        return ticks.aware(self.original)
 
     @property
     def series_master_id(self) -> str:
@@ -186,15 +203,15 @@ class Virtual:
 
     @property
     def occurrence_id(self) -> str:
-        return recurrence.occurrence_id(self.master.id, self.day)
+        return f"{recurrence.OID_PREFIX}{self.master.id}.{ticks.date_text(self.day_number)}"
 
     def event(self) -> Event:
-        master = self.master
+        master, day = self.master, self.day
         return master.evolve(
             id=self.id, type="occurrence", series_master_id=master.id, recurrence=None,
             start=timezones.from_utc(self.start_utc, master.start.zone),
             end=timezones.from_utc(self.end_utc, master.end.zone), original_start=self.original_utc,
-            occurrence_id=self.occurrence_id, ical_uid=instance_uid(master.ical_uid, self.day),
+            occurrence_id=self.occurrence_id, ical_uid=instance_uid(master.ical_uid, day),
             cancelled_occurrences=(), transaction_id=None,
         )
 
@@ -212,11 +229,6 @@ class Keyed(NamedTuple):
     item: ViewItem
 
 
-def _utc_text(instant: datetime) -> str:
-    """event_query.instant_text of an aware UTC instant."""
-    return instant.isoformat(timespec="microseconds")[:26]
-
-
 def keyed(event: Event) -> Keyed:
     """A stored event (or an all-day occurrence) with its bounds."""
     return Keyed(event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
@@ -226,7 +238,7 @@ def keyed(event: Event) -> Keyed:
 def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Keyed]:
     """expand_found's items, keyed, with timed occurrences as Virtual ones (all-day ones as Events)."""
     out: list[Keyed] = []
-    append = out.append
+    append, text = out.append, ticks.text
     for master in masters:
         series = series_of(master)
         if series is None:
@@ -235,11 +247,19 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
         if series.is_all_day:
             out += (keyed(item.event) for item in expand_found([master], window_start, window_end))
             continue
-        for day, original, start, end in recurrence.expand_timed(series, window_start, window_end):
-            if cancelled and recurrence.occurrence_id(master.id, day) in cancelled:
+        found = recurrence_rules.expand_ticks(series, window_start, window_end)
+        if found is None:
+            found = [(day.toordinal() - 1, ticks.of(original), ticks.of(start), ticks.of(end))
+                     for day, original, start, end in recurrence.expand_timed(series, window_start, window_end)]
+        head, rest = _id_head(master.id)
+        oid = f"{recurrence.OID_PREFIX}{master.id}."
+        for day, original, start, end in found:
+            date_text = ticks.date_text(day)
+            if cancelled and oid + date_text in cancelled:
                 continue
-            virtual = Virtual(master, day, original, start, end)
-            append(Keyed(_utc_text(start), _utc_text(end), virtual.id, virtual))
+            start_text, end_text = text(start), text(end)
+            id_ = head + base64.urlsafe_b64encode(rest + b"." + date_text.encode()).decode()
+            append(Keyed(start_text, end_text, id_, Virtual(master, day, original, start, end, start_text, end_text, id_)))
     return out
 
 

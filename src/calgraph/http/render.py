@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from calgraph.core import body as bodies
-from calgraph.core import occurrences, timezones
+from calgraph.core import occurrences, ticks, timezones
 from calgraph.core.datetimes import format_instant, format_instant_seconds, format_local
 from calgraph.core.ids import ICAL_UID_PREFIX
 from calgraph.core.model import (
@@ -194,17 +195,6 @@ def encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _local_text(instant: datetime) -> str:
-    """format_local of an aware datetime's wall-clock time (isoformat pads years to four digits)."""
-    return instant.isoformat(timespec="microseconds")[:26] + "0"
-
-
-def _instant_text(instant: datetime) -> str:
-    """format_instant of an aware UTC instant."""
-    text = instant.isoformat(timespec="microseconds")[:26]
-    return f"{text[:19]}Z" if not instant.microsecond else f"{text.rstrip('0')}Z"
-
-
 class _Remembered:
     """Something made from an event and a view, by (event id, change key, view), each checked against the
     event it was made from (the same object, or an equal one), so a hit is never stale."""
@@ -277,23 +267,45 @@ class OccurrenceText:
         self.uid = uid if self.uid_plain else encode(uid)[1:-1]
 
     def text(self, item: occurrences.Virtual) -> str:
-        zone, day = self.zone, item.day
-        start, end = item.start_utc, item.end_utc
-        if zone is not None:
-            start, end = start.astimezone(zone), end.astimezone(zone)
         uid = self.uid
         if self.uid_dated:
-            uid = f"{self.uid_head}{day.year:04X}{day.month:02X}{day.day:02X}{self.uid_tail}"
+            uid = f"{self.uid_head}{_hex_date(item.day_number)}{self.uid_tail}"
             if not self.uid_plain:
                 uid = encode(uid)[1:-1]
-        p = self.pieces
-        parts = [p[0], item.id, p[1], uid, p[2], item.id.replace("=", "%3D"), p[3], _local_text(start), p[4],
-                 _local_text(end), p[5], _instant_text(item.original_utc), p[6]]
+        zone = self.zone
+        if zone is None:   # UTC: the key texts (store format) are the dateTimes but for the 7th digit
+            start, end = item.start_text + "0", item.end_text + "0"
+        else:
+            start, end = _wall_text(item.start, zone), _wall_text(item.end, zone)
+        original = item.start_text if item.original == item.start else ticks.text(item.original)
+        original = f"{original[:19]}Z" if original.endswith(".000000") else f"{original.rstrip('0')}Z"
+        p, id_ = self.pieces, item.id
+        parts = [p[0], id_, p[1], uid, p[2], id_.replace("=", "%3D"), p[3], start, p[4], end, p[5], original, p[6]]
         if self.beta:
             parts += (encode(item.occurrence_id)[1:-1], p[7])
         return "".join(parts)
 
 
+def _wall_text(instant: int, zone: ZoneInfo) -> str:
+    """format_local of the UTC instant `instant` (ticks) in `zone`."""
+    offset = ticks.utc_offset_on(zone, instant // ticks.DAY)
+    if offset is not None:
+        return ticks.text(instant + offset) + "0"
+    return format_local(ticks.aware(instant).astimezone(zone))
+
+
+def _hex_date(day: int) -> str:
+    """The instance-date bytes of an iCalUId (occurrences.instance_uid) for day number `day`, as hex."""
+    known = _HEX_DATES.get(day)
+    if known is None:
+        d = ticks.day_of(day * ticks.DAY)
+        known = _HEX_DATES[day] = f"{d.year:04X}{d.month:02X}{d.day:02X}"
+        if len(_HEX_DATES) > 100_000:
+            _HEX_DATES.clear()
+    return known
+
+
+_HEX_DATES: dict[int, str] = {}
 _PLAIN = re.compile(r"[A-Za-z0-9_\-.:@+/=]*")
 _event_texts = _Remembered(20_000, lambda ev, view: encode(event(ev, view)))
 _occurrence_texts = _Remembered(4_000, lambda item, view: OccurrenceText(item.event(), view))
