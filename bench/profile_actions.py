@@ -98,9 +98,12 @@ def instrument(layers: Layers) -> None:
     layers.wrap(delivery, "party", "    delivery.party")
     layers.wrap(delivery, "parties", "    delivery.parties")
     layers.wrap(delivery, "copies_of", "    delivery.copies_of")
+    layers.wrap(meetings.scheduling, "respond", "    scheduling.respond (the rule)")
+    layers.wrap(meetings.scheduling, "cancel", "    scheduling.cancel (the rule)")
     layers.wrap(delivery, "apply", "    delivery.apply (writes)")
     layers.wrap(sql_uow.SqlUnitOfWork, "get_mailbox", "      uow.get_mailbox")
     layers.wrap(sql_items.ItemsMixin, "get_event", "      uow.get_event")
+    layers.wrap(sql_items.ItemsMixin, "find_organizer_event", "      uow.find_organizer_event")
     layers.wrap(sql_items.ItemsMixin, "update_event", "      uow.update_event")
     layers.wrap(sql_items.ItemsMixin, "add_message", "      uow.add_message")
     layers.wrap(sql_base.UnitOfWorkBase, "update_item", "        uow.update_item")
@@ -195,6 +198,8 @@ async def profile(args: argparse.Namespace, workdir: Path) -> None:
 
         for call in calls[:warmup]:
             await send(call)
+        for user in users:  # a running server has verified every caller's token long ago
+            app.router.default.tokens.verify(user.token)
 
         statements.clear()
         await send(calls[warmup])

@@ -4,6 +4,7 @@ case-insensitively, and type errors become Graph's 400 RequestBodyRead."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -59,8 +60,14 @@ class GraphInput(BaseModel):
     def _match_names(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        aliases = {(f.alias or name).lower(): f.alias or name for name, f in cls.model_fields.items()}
+        aliases = _aliases(cls)
         return {aliases.get(str(k).lower(), k): v for k, v in data.items() if not str(k).startswith("@")}
+
+
+@cache
+def _aliases(model: type[GraphInput]) -> dict[str, str]:
+    """A body model's property names, by their lower-cased form (built once per model)."""
+    return {(f.alias or name).lower(): f.alias or name for name, f in model.model_fields.items()}
 
 
 class EmailAddressInput(GraphInput):

@@ -7,6 +7,7 @@ here: datetimes travel as ISO strings, tuples as lists, nested dataclasses as ob
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from collections.abc import Callable
@@ -26,9 +27,21 @@ NULL_TS = ""          # an absent instant (e.g. a draft's receivedDateTime) in a
 
 def format_ts(instant: datetime) -> str:
     """The fixed-width UTC column format; a naive datetime is taken as UTC."""
-    if instant.tzinfo is not None:
-        instant = instant.astimezone(UTC).replace(tzinfo=None)
-    return instant.isoformat(timespec="microseconds")
+    last = _last_formatted
+    if last[0] is instant:  # a request stamps everything it writes with one `now`
+        return last[1]
+    text = (instant.astimezone(UTC).replace(tzinfo=None) if instant.tzinfo is not None else instant
+            ).isoformat(timespec="microseconds")
+    _remember_formatted(instant, text)
+    return text
+
+
+_last_formatted: tuple[datetime | None, str] = (None, "")
+
+
+def _remember_formatted(instant: datetime, text: str) -> None:
+    global _last_formatted
+    _last_formatted = (instant, text)   # one tuple, swapped whole: safe across threads
 
 
 def format_optional_ts(instant: datetime | None) -> str:
@@ -66,7 +79,9 @@ def event_index_columns(event: Event, before: Event | None = None) -> dict[str, 
     """The `events` columns beside `data` and `seq` [only those whose source fields differ from `before`]."""
     if before is None:
         return {name: value(event) for name, (_, value) in _EVENT_COLUMNS.items()}
-    changed = {f for f in _EVENT_FIELDS if getattr(event, f) != getattr(before, f)}
+    # evolve() keeps the very objects of the fields it does not change: most fields compare by identity
+    changed = {f for f in _EVENT_FIELDS if getattr(event, f) is not getattr(before, f)
+               and getattr(event, f) != getattr(before, f)}
     return {name: value(event) for name, (fields, value) in _EVENT_COLUMNS.items() if not changed.isdisjoint(fields)}
 
 
@@ -163,7 +178,9 @@ class _DecodedEvents:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.items: dict[str, Event] = {}   # oldest first
+        # oldest first; an OrderedDict drops its oldest entry in O(1), where a dict's iterator would first
+        # step over every slot its earlier deletions left empty
+        self.items: OrderedDict[str, Event] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, text: str) -> Event | None:
@@ -173,7 +190,7 @@ class _DecodedEvents:
         with self.lock:
             self.items[text] = event
             if len(self.items) > self.size:
-                del self.items[next(iter(self.items))]
+                self.items.popitem(last=False)
 
 
 _decoded = _DecodedEvents(4096)   # about 40 MB at most for events of 10 attendees

@@ -50,15 +50,16 @@ class UnitOfWorkBase:
 
     def insert_item(self, table: Table, values: dict[str, Any]) -> None:
         """INSERT one item (events, messages) with the next creation-order number."""
-        statement = _insert_statement(table, tuple(values))
-        self.run(statement, {f"v_{name}": value for name, value in values.items()})
+        columns = tuple(values)
+        self.run(_insert_statement(table, columns), dict(zip(_param_names(columns), values.values())))
 
     def update_item(self, table: Table, item_id: str, mailbox_id: str, values: dict[str, Any],
                     expected_change_key: str | None) -> None:
         """UPDATE one item (every column in `values`) [only while its change key is the expected one]:
         no row matched means a stale change key (IrresolvableConflict) or no such item (ItemNotFound)."""
-        statement = _update_statement(table, tuple(values), expected_change_key is not None)
-        params = {f"v_{name}": value for name, value in values.items()}
+        columns = tuple(values)
+        statement = _update_statement(table, columns, expected_change_key is not None)
+        params = dict(zip(_param_names(columns), values.values()))
         params.update(_id=item_id, _mailbox_id=mailbox_id, _expected=expected_change_key)
         if self.run(statement, params).rowcount:
             return
@@ -102,6 +103,12 @@ def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, tuple[str, 
         known = (statement, str(compiled), positions, defaults)
         _COMPILED[key] = known
     return known[1], known[2], known[3]
+
+
+@cache
+def _param_names(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The bound parameter names of _update_statement / _insert_statement for these columns."""
+    return tuple(f"v_{name}" for name in columns)
 
 
 @cache

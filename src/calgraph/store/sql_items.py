@@ -120,7 +120,8 @@ class ItemsMixin(UnitOfWorkBase):
         known = before is not None and expected_change_key is not None and before.change_key == expected_change_key
         values = _without(event_columns(event, before if known else None), "id")
         self.update_item(events, event.id, event.mailbox_id, values, expected_change_key)
-        if not known or event_category_keys(before) != event_category_keys(event):  # type: ignore[arg-type]
+        if not known or (before.categories is not event.categories  # type: ignore[union-attr]
+                         and event_category_keys(before) != event_category_keys(event)):  # type: ignore[arg-type]
             self.run(_DELETE_CATEGORIES, {"event_id": event.id})
             self._write_categories(event)
         self._remember(event)
