@@ -85,6 +85,7 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         rebuilt = occurrence_changes.rebuilds(event, updated)
         if rebuilt:
             updated = occurrence_changes.rebuilt(updated)
+            occurrence_writes.cancel_standalone(rt, uow, mailbox, event, None)
             occurrence_writes.drop_exceptions(uow, [event])
         members = delivery.members(uow, mailbox)
         everyone = [*scheduling.invitees(event, members), *scheduling.invitees(updated, members)]
@@ -110,6 +111,7 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         if occurrence_changes.is_part_of_series(event):
             occurrence_writes.delete(rt, uow, mailbox, event)
             return
+        occurrence_writes.cancel_standalone(rt, uow, mailbox, event, None)
         occurrence_writes.drop_exceptions(uow, [event])
         members = delivery.members(uow, mailbox)
         if event.is_organizer and scheduling.invitees(event, members):  # the organizer's DELETE cancels

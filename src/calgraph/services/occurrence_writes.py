@@ -25,6 +25,7 @@ from calgraph.core import occurrence_changes as changes_of
 from calgraph.core import occurrences, recurrence, scheduling
 from calgraph.core.model import EmailAddress, Event, Mailbox
 from calgraph.core.scheduling import series
+from calgraph.core.scheduling.cancellation import send_cancellations
 from calgraph.core.scheduling.invitations import time_changed
 from calgraph.services import delivery
 from calgraph.services.lookup import exception_for, master_of
@@ -209,6 +210,8 @@ def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, ou
             theirs[copy.mailbox_id] = outcome.current(row) if row is not None else occurrence
             if row is None:
                 virtual.add(occurrence.id)
+        for mailbox_id, copy in standalone_copies(uow, after, a).items():
+            theirs[mailbox_id] = outcome.current(copy)
         series.update_exception(outcome, b, a, organizer, parties, members, theirs, stamp)
     series.stored(outcome, virtual)
 
@@ -216,3 +219,25 @@ def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, ou
 def _date_of(event: Event) -> str | None:
     """The date part of an occurrence's or exception's occurrence id."""
     return event.occurrence_id.rsplit(".", 1)[-1] if event.occurrence_id else None
+
+
+def cancel_standalone(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, master: Event, comment: str | None) -> None:
+    """The organizer's series `master` is going (deleted, cancelled, or rebuilt on a new time or pattern,
+    which drops its exceptions): whoever was invited to one of its exceptions alone (an attendee of the
+    exception, not of the series, with a copy of that occurrence) has that copy cancelled and receives a
+    meetingCancelled message about it."""
+    if not master.is_organizer or master.type != "seriesMaster":
+        return
+    members = delivery.members(uow, mailbox)
+    series_invitees = {e.address.lower() for e in scheduling.invitees(master, members)}
+    outcome, organizer = scheduling.Outcome(), None
+    for exception in uow.list_series_exceptions([master.id]):
+        alone = [e for e in scheduling.invitees(exception, members) if e.address.lower() not in series_invitees]
+        copies = standalone_copies(uow, master, exception) if alone else {}
+        if not copies:
+            continue
+        organizer = organizer or delivery.party(uow, mailbox)
+        parties = delivery.parties(uow, alone, organizer)
+        send_cancellations(outcome, exception, organizer, alone, parties, copies, comment, delivery.stamp(rt),
+                           series=master)
+    delivery.apply(uow, outcome)
