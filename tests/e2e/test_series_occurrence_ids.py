@@ -1,12 +1,13 @@
 """Recurring meetings through the stock msgraph-sdk, beyond tests/e2e/test_series.py: occurrence ids
-(`OID.{masterId}.{yyyy-MM-dd}`) as event ids, and the organizer's PATCH of a master whose occurrences
-were modified separately.
+(`OID.{masterId}.{yyyy-MM-dd}`) as event ids, the organizer's PATCH of a master whose occurrences
+were modified separately, and `Prefer: odata.maxpagesize` on calendarView.
 
 The people here are this module's own (oid.*@contoso.test)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -16,6 +17,7 @@ from msgraph.generated.models.event_type import EventType
 from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.models.body_type import BodyType
 from msgraph.generated.models.location import Location
+from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import CalendarViewRequestBuilder
 from msgraph.generated.users.item.events.item.accept.accept_post_request_body import AcceptPostRequestBody
 from msgraph.generated.users.item.events.item.cancel.cancel_post_request_body import CancelPostRequestBody
 from msgraph.generated.users.item.events.item.event_item_request_builder import EventItemRequestBuilder
@@ -107,3 +109,21 @@ async def test_master_patch_reaches_modified_occurrences(people):
     assert sorted((m.meeting_request_type.value, m.type.value) for m in updates) == [
         ("informationalUpdate", "exception"), ("informationalUpdate", "exception"),
         ("informationalUpdate", "seriesMaster")]
+
+
+async def test_max_page_size_pages_calendar_view(people):
+    wes = people["wes"]
+    await wes.me.events.post(weekly("Paged series"))
+    config = RequestConfiguration(
+        query_parameters=CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
+            start_date_time=WINDOW[0], end_date_time=WINDOW[1]),
+        headers={"Prefer": "odata.maxpagesize=3"})
+    page = await wes.me.calendar_view.get(config)
+    assert len(page.value) == 3
+    assert parse_qs(urlsplit(page.odata_next_link).query)["$top"] == ["3"]
+    found = list(page.value)
+    while page.odata_next_link:  # the page size rides in the nextLink: no header needed any more
+        page = await wes.me.calendar_view.with_url(page.odata_next_link).get()
+        assert len(page.value) <= 3
+        found += page.value
+    assert len([e for e in found if e.subject == "Paged series"]) == 4
