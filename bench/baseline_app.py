@@ -1,7 +1,8 @@
 """The baseline server of bench/meetings.py: calgraph's HTTP stack answering one trivial endpoint.
 
 Same stack as `calgraph serve`: a Starlette app whose router default is one ASGI callable, served by
-`uvicorn.run(app, host=..., port=..., timeout_keep_alive=...)` as in src/calgraph/cli.py, the request
+`uvicorn.run(app, host=..., port=..., timeout_keep_alive=...)` after `calgraph.cli.tune_gc()` (the
+same garbage collector settings) as in src/calgraph/cli.py, the request
 body read on the event loop and the database work done after one `run_in_threadpool` hop (as in
 src/calgraph/http/dispatch.py), on an engine made by `calgraph.store.open_store(..., serving=True)`
 as `calgraph serve` makes it (WAL checkpointed by a thread of its own, synchronous=NORMAL, busy
@@ -31,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from calgraph.cli import KEEP_ALIVE_SECONDS
+from calgraph.cli import KEEP_ALIVE_SECONDS, tune_gc
 from calgraph.store import SqlStore, open_store
 
 ROWS = 2000              # rows the UPDATEs pick from
@@ -118,7 +119,9 @@ def main() -> None:
 
     store = open_store(args.db, serving=True)  # as `calgraph serve` opens it
     try:
-        uvicorn.run(create_app(store), host=args.host, port=args.port,  # as `calgraph serve` does
+        app = create_app(store)
+        tune_gc()  # as `calgraph serve` does
+        uvicorn.run(app, host=args.host, port=args.port,  # as `calgraph serve` does
                     timeout_keep_alive=KEEP_ALIVE_SECONDS)
     finally:
         store.dispose()

@@ -18,6 +18,7 @@ T = TypeVar("T")
 class UnitOfWorkBase:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._driver: Any = None    # the DBAPI connection of this transaction, once `run` has used it
         self._events_read: dict[str, Any] = {}   # event id -> the Event as this unit last read or wrote it
 
     @property
@@ -44,7 +45,10 @@ class UnitOfWorkBase:
         sql, positions, defaults = _compiled(statement, self.conn.dialect)
         if defaults:
             params = {**defaults, **params}
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = self._driver
+        if driver is None:
+            driver = self._driver = self.conn.connection.driver_connection
+        cursor = driver.cursor()
         cursor.execute(sql, params if positions is None else tuple(params[name] for name in positions))
         return cursor
 
