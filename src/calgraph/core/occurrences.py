@@ -167,14 +167,13 @@ class Virtual:
     see calgraph.core.ticks), which is all that ordering, paging and rendering it need. `event()` builds
     the Event occurrence_event would."""
 
-    __slots__ = ("master", "day_number", "original", "start", "end", "start_text", "end_text", "id")
+    __slots__ = ("master", "day_number", "original", "start", "end", "id")
     type = "occurrence"
     is_all_day = False
 
-    def __init__(self, master: Event, day_number: int, original: int, start: int, end: int,
-                 start_text: str, end_text: str, item_id_: str) -> None:
+    def __init__(self, master: Event, day_number: int, original: int, start: int, end: int, item_id_: str) -> None:
         self.master, self.day_number, self.original, self.start, self.end = master, day_number, original, start, end
-        self.start_text, self.end_text, self.id = start_text, end_text, item_id_   # ticks.text(start), (end)
+        self.id = item_id_
 
     @property
     def day(self) -> date:
@@ -221,24 +220,27 @@ ViewItem = Event | Virtual   # what a view by time pages through
 
 class Keyed(NamedTuple):
     """A view item with its place in the default order: start and end as the store bounds them
-    (event_query.bound), then its id."""
+    (event_query.bound), as ticks, then its id."""
 
-    start: str
-    end: str
+    start: int
+    end: int
     id: str
     item: ViewItem
 
 
 def keyed(event: Event) -> Keyed:
     """A stored event (or an all-day occurrence) with its bounds."""
-    return Keyed(event_query.bound(event.start, event.is_all_day), event_query.bound(event.end, event.is_all_day),
-                 event.id, event)
+    if event.is_all_day:
+        return Keyed(event.start.local.toordinal() * ticks.DAY - ticks.DAY,
+                     event.end.local.toordinal() * ticks.DAY - ticks.DAY, event.id, event)
+    return Keyed(ticks.of(timezones.to_utc(event.start)), ticks.of(timezones.to_utc(event.end)), event.id, event)
 
 
 def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Keyed]:
     """expand_found's items, keyed, with timed occurrences as Virtual ones (all-day ones as Events)."""
     out: list[Keyed] = []
-    append, text = out.append, ticks.text
+    append = out.append
+    first, last = ticks.of(window_start.astimezone(timezone.utc)), ticks.of(window_end.astimezone(timezone.utc))
     for master in masters:
         series = series_of(master)
         if series is None:
@@ -247,7 +249,7 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
         if series.is_all_day:
             out += (keyed(item.event) for item in expand_found([master], window_start, window_end))
             continue
-        found = recurrence_rules.expand_ticks(series, window_start, window_end)
+        found = recurrence_rules.window_ticks(series, first, last)
         if found is None:
             found = [(day.toordinal() - 1, ticks.of(original), ticks.of(start), ticks.of(end))
                      for day, original, start, end in recurrence.expand_timed(series, window_start, window_end)]
@@ -257,9 +259,8 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
             date_text = ticks.date_text(day)
             if cancelled and oid + date_text in cancelled:
                 continue
-            start_text, end_text = text(start), text(end)
             id_ = head + base64.urlsafe_b64encode(rest + b"." + date_text.encode()).decode()
-            append(Keyed(start_text, end_text, id_, Virtual(master, day, original, start, end, start_text, end_text, id_)))
+            append(Keyed(start, end, id_, Virtual(master, day, original, start, end, id_)))
     return out
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as rr
 
 from calgraph.core import ticks, timezones
+from calgraph.core.errors import TimeZoneNotSupported
 from calgraph.core.ticks import DAY
 from calgraph.core.model import When
 
@@ -75,10 +76,68 @@ class Series:
     is_all_day: bool
     anchor: datetime
     duration: timedelta
+    # daily and weekly series: their starts as integer steps (_steps), worked out once
+    steps: Steps | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", _steps(self))
 
     @property
     def zone(self) -> str:
         return self.rule.range.zone
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A daily or weekly series' starts as ticks (see _stepped_ticks): `base` is the anchor without its
+    microseconds `micro`; daily: every `step`; weekly: from the week holding the anchor (`week_zero`,
+    at the anchor's time on its first day) every `stride`, at `shifts` into the week, the first
+    `skipped` of which fall before the anchor in its own week. `count`: a numbered range's; `past`: the
+    first tick after an endDate range's end date. `zone`: the one zone of a timed series' start, end and
+    recurrence (None when they differ, or all-day), `duration` in ticks."""
+
+    daily: bool
+    base: int
+    micro: int
+    count: int | None
+    past: int | None
+    step: int
+    week_zero: int
+    stride: int
+    shifts: tuple[int, ...]
+    skipped: int
+    first_day: int
+    zone: ZoneInfo | None
+    duration: int
+
+
+def _steps(series: Series) -> Steps | None:
+    pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
+    if pattern.type not in ("daily", "weekly") or anchor.year <= 2:
+        return None
+    micro = anchor.microsecond
+    base = ticks.of(anchor) - micro
+    count = range_.count if range_.type == "numbered" else None
+    # the first tick past the endDate: (ordinal(endDate) + 1 - 1) days
+    past = range_.end_date.toordinal() * DAY if range_.type == "endDate" and range_.end_date is not None else None
+    first_day = WEEKDAY[pattern.first_day_of_week]
+    anchor_offset = (base // DAY % 7 - first_day) % 7          # day 0 (0001-01-01) is a Monday
+    offsets = sorted((WEEKDAY[day] - first_day) % 7 for day in pattern.days_of_week)
+    zone = None
+    if not series.is_all_day:
+        try:
+            zones: tuple[ZoneInfo | None, ...] = _zones(series)
+        except TimeZoneNotSupported:  # expansion raises as it always has
+            zones = (None, None, None)
+        if zones[0] is not None and zones[1] is zones[0] and zones[2] is zones[0]:
+            zone = zones[0]
+    return Steps(
+        daily=pattern.type == "daily", base=base, micro=micro, count=count, past=past, step=pattern.interval * DAY,
+        week_zero=base - anchor_offset * DAY, stride=7 * pattern.interval * DAY,
+        shifts=tuple(offset * DAY for offset in offsets),
+        skipped=sum(1 for offset in offsets if offset < anchor_offset),   # days of the first week before the anchor
+        first_day=first_day, zone=zone, duration=series.duration // timedelta(microseconds=1),
+    )
 
 
 @dataclass(frozen=True)
@@ -179,18 +238,18 @@ def _before_period(series: Series, number: int) -> int:
 
 def starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
     """The nominal local starts in [low, high] (naive, recurrence zone), in order, lazily."""
-    pattern = series.rule.pattern
-    if pattern.type in ("daily", "weekly") and series.anchor.year > 2:
+    if series.steps is not None:
         return _stepped_starts(series, low, high)
     return _rrule_starts(series, low, high)
 
 
 def _stepped_starts(series: Series, low: datetime, high: datetime) -> Iterator[datetime]:
     """starts() for daily and weekly patterns (_stepped_ticks as datetimes)."""
-    return map(ticks.naive, _stepped_ticks(series, ticks.of(low), ticks.of(high)))
+    assert series.steps is not None
+    return map(ticks.naive, _stepped_ticks(series.steps, ticks.of(low), ticks.of(high)))
 
 
-def _stepped_ticks(series: Series, low: int, high: int) -> Iterator[int]:
+def _stepped_ticks(steps: Steps, low: int, high: int) -> Iterator[int]:
     """The nominal local starts in [low, high] of a daily or weekly series, as ticks, by integer arithmetic
     instead of a dateutil rrule (which costs ~50 us to set up, per series and window): the same starts,
     as rrule makes them. Comparisons use the anchor without microseconds, as rrule does (it drops them;
@@ -199,18 +258,13 @@ def _stepped_ticks(series: Series, low: int, high: int) -> Iterator[int]:
     daily: anchor + k * interval days. weekly: the weeks (starting on firstDayOfWeek) every `interval`
     weeks from the anchor's, each at its daysOfWeek, none before the anchor. A numbered range counts
     from the first; an endDate range ends with its endDate; nothing is past datetime.max."""
-    pattern, range_, anchor = series.rule.pattern, series.rule.range, series.anchor
-    micro = anchor.microsecond
-    base = ticks.of(anchor) - micro
-    count = range_.count if range_.type == "numbered" else None
-    # the first tick past the endDate: (ordinal(endDate) + 1 - 1) days
-    past = range_.end_date.toordinal() * DAY if range_.type == "endDate" and range_.end_date is not None else None
-    if past is not None and past < high:
-        high = past - 1
+    base, micro, count = steps.base, steps.micro, steps.count
+    if steps.past is not None and steps.past <= high:
+        high = steps.past - 1
     if high > ticks.MAX - micro:   # a start is yielded with its microseconds: never past datetime.max
         high = ticks.MAX - micro
-    if pattern.type == "daily":
-        step = pattern.interval * DAY
+    if steps.daily:
+        step = steps.step
         number = -((base - low) // step) if low > base else 0
         moment = base + step * number
         while moment <= high:
@@ -220,19 +274,12 @@ def _stepped_ticks(series: Series, low: int, high: int) -> Iterator[int]:
             number += 1
             moment += step
         return
-    base_day = base // DAY                                  # ordinal - 1
-    first_day = WEEKDAY[pattern.first_day_of_week]
-    anchor_offset = (base_day % 7 - first_day) % 7          # day 0 (0001-01-01) is a Monday
-    week_zero = base - anchor_offset * DAY
-    offsets = sorted((WEEKDAY[day] - first_day) % 7 for day in pattern.days_of_week)
-    per_week = len(offsets)
-    skipped = sum(1 for offset in offsets if offset < anchor_offset)  # days of the first week before the anchor
-    stride = 7 * pattern.interval * DAY
+    week_zero, stride, shifts, skipped = steps.week_zero, steps.stride, steps.shifts, steps.skipped
+    per_week = len(shifts)
     period = 0
     if low > base:
-        low_week = low - ((low // DAY % 7 - first_day) % 7) * DAY - low % DAY
+        low_week = low - ((low // DAY % 7 - steps.first_day) % 7) * DAY - low % DAY
         period = max(0, (low_week - (week_zero - week_zero % DAY)) // stride)
-    shifts = [offset * DAY for offset in offsets]
     number = period * per_week - skipped
     while True:
         week = week_zero + stride * period
@@ -380,22 +427,23 @@ def expand_ticks(series: Series, window_start: datetime,
                  window_end: datetime) -> list[tuple[int, int, int, int]] | None:
     """expand_timed() as ticks, (day number, original, start, end) per occurrence (day number =
     ordinal - 1), for daily and weekly timed series whose start, end and recurrence zones are one zone;
-    None for any other series (use expand_timed). Between DST changes a zone's offset is one number per
-    day (ticks.offset_on), so most occurrences cost a few integer operations; one near a change is
-    converted with datetime as expand_timed does."""
-    if series.is_all_day or series.rule.pattern.type not in ("daily", "weekly") or series.anchor.year <= 2:
+    None for any other series (use expand_timed). See window_ticks."""
+    return window_ticks(series, ticks.of(_naive_utc(window_start)), ticks.of(_naive_utc(window_end)))
+
+
+def window_ticks(series: Series, first: int, last: int) -> list[tuple[int, int, int, int]] | None:
+    """expand_ticks over the UTC window [first, last) given in ticks. Between DST changes a zone's
+    offset is one number per local day (ticks.offset_on), so most occurrences cost a few integer
+    operations; one near a change is converted with datetime as expand_timed does."""
+    steps = series.steps
+    if steps is None or steps.zone is None:
         return None
-    zone, start_zone, end_zone = _zones(series)
-    if start_zone is not zone or end_zone is not zone:
-        return None
-    first_key, last_key = _naive_utc(window_start), _naive_utc(window_end)
-    low = ticks.of(_shift(_local(_shift(first_key, -series.duration), series.zone), -_DAY))
-    high = ticks.of(_shift(_local(last_key, series.zone), _DAY))
-    first, last = ticks.of(first_key), ticks.of(last_key)
-    duration = series.duration // timedelta(microseconds=1)
+    zone, duration = steps.zone, steps.duration
+    # every start whose instant can overlap the window: local times are within 2 days of UTC ones
+    low, high = first - duration - 2 * DAY, last + 2 * DAY
     offset_on = ticks.offset_on
     found = []
-    for local in _stepped_ticks(series, low, high):
+    for local in _stepped_ticks(steps, low, high):
         day = local // DAY
         offset = offset_on(zone, day)
         end_local = local + duration
@@ -416,8 +464,7 @@ def expand_ticks(series: Series, window_start: datetime,
             end_utc = end_wall.replace(fold=0).astimezone(UTC) if end_wall.fold else end_moment
         except (OverflowError, ValueError):
             break
-        start_t = ticks.of(moment)
-        end_t = ticks.of(end_moment)
+        start_t, end_t = ticks.of(moment), ticks.of(end_moment)
         if start_t < last and end_t > first:
             found.append((day, start_t, ticks.of(start_utc), ticks.of(end_utc)))
     return found

@@ -222,10 +222,18 @@ def event_text(ev: Event, view: View) -> str:
     return _event_texts.get(ev, view)  # type: ignore[no-any-return]
 
 
-def occurrence_text(item: occurrences.Virtual, view: View) -> str:
-    """A timed occurrence's JSON text, from its series' OccurrenceText (remembered per master and view)."""
-    master = item.master
-    return _occurrence_texts.get(master, view, item).text(item)  # type: ignore[no-any-return]
+def occurrence_texts(view: View) -> Callable[[occurrences.Virtual], str]:
+    """Timed occurrences' JSON texts under one view, from their series' OccurrenceText (remembered per
+    master and view; per master object for the caller)."""
+    known: dict[int, tuple[Event, OccurrenceText]] = {}
+
+    def text(item: occurrences.Virtual) -> str:
+        master = item.master
+        found = known.get(id(master))
+        if found is None:
+            found = known[id(master)] = (master, _occurrence_texts.get(master, view, item))
+        return found[1].text(item)
+    return text
 
 
 class OccurrenceText:
@@ -273,11 +281,13 @@ class OccurrenceText:
             if not self.uid_plain:
                 uid = encode(uid)[1:-1]
         zone = self.zone
-        if zone is None:   # UTC: the key texts (store format) are the dateTimes but for the 7th digit
-            start, end = item.start_text + "0", item.end_text + "0"
+        text = ticks.text
+        start_text = text(item.start)
+        if zone is None:   # UTC: the store's format but for the 7th digit
+            start, end = start_text + "0", text(item.end) + "0"
         else:
             start, end = _wall_text(item.start, zone), _wall_text(item.end, zone)
-        original = item.start_text if item.original == item.start else ticks.text(item.original)
+        original = start_text if item.original == item.start else text(item.original)
         original = f"{original[:19]}Z" if original.endswith(".000000") else f"{original.rstrip('0')}Z"
         p, id_ = self.pieces, item.id
         parts = [p[0], id_, p[1], uid, p[2], id_.replace("=", "%3D"), p[3], start, p[4], end, p[5], original, p[6]]

@@ -18,9 +18,9 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from calgraph.core import event_query, occurrences, permissions
+from calgraph.core import event_query, occurrences, permissions, ticks
 from calgraph.core.errors import WindowTooLong
 from calgraph.core.model import Event
 from calgraph.core.permissions import Principal
@@ -74,6 +74,10 @@ class Cursor:
         if (len(key) != 3 or not all(isinstance(part, str) for part in key)
                 or not isinstance(skip, int) or not isinstance(span_s, int)):
             return None
+        try:
+            event_query.instant(key[0]), event_query.instant(key[1])
+        except ValueError:
+            return None
         return Cursor((key[0], key[1], key[2]), skip, max(span_s, 0))
 
 
@@ -124,39 +128,38 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
     whether more follow, are settled) or the window is done; after the first span, the next is sized
     from the items per day seen so far."""
     masters = uow.list_series_masters(calendar_ids, window.end)
+    exceptions = uow.list_series_exceptions([m.id for m in masters if m.type == "seriesMaster"]) if masters else []
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
+    since = None if after is None else (ticks.of(event_query.instant(after[0])), ticks.of(event_query.instant(after[1])),
+                                        after[2])
     seen: dict[str, occurrences.Keyed] = {}
     low, span = start, max(first_span, timedelta(hours=1))
     while True:
         high = min(low + span, window.end)
-        for item in keyed_view(uow, calendar_ids, Window(low, high), masters):
+        for item in keyed_view(uow, calendar_ids, Window(low, high), masters, exceptions):
             if item.id not in seen:
                 seen[item.id] = item
         done = high >= window.end
-        limit = None if done else event_query.instant_text(high)
+        limit = None if done else ticks.of(high.astimezone(timezone.utc))
         ready = [k for k in seen.values()
-                 if (after is None or k[:3] > after) and (limit is None or k.start < limit)]
+                 if (since is None or k[:3] > since) and (limit is None or k.start < limit)]
         if len(ready) > top or done:
-            ready.sort(key=_order)
+            ready.sort()   # by start, end and id (ids are unique: items are never compared)
             shown = ready[:top]
             page = Page([k.item for k in shown], None, len(ready) > top)
-            return page, (tuple(shown[-1][:3]) if shown else None)  # type: ignore[return-value]
+            last = (ticks.text(shown[-1].start), ticks.text(shown[-1].end), shown[-1].id) if shown else None
+            return page, last
         covered = high - start
         wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far
         low, span = high, max(wanted, FIRST_SPAN)
 
 
-def _order(item: occurrences.Keyed) -> tuple[str, str, str]:
-    return item[:3]  # type: ignore[return-value]
-
-
-def keyed_view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
-               masters: list[Event]) -> list[occurrences.Keyed]:
-    """found_view's items, keyed, timed occurrences as occurrences.Virtual ones."""
+def keyed_view(uow: UnitOfWork, calendar_ids: list[str], window: Window, masters: list[Event],
+               exceptions: list[Event]) -> list[occurrences.Keyed]:
+    """found_view's items, keyed, timed occurrences as occurrences.Virtual ones; `exceptions`: those of
+    the calendars' series masters (`masters`)."""
     stored = uow.query_event_window(calendar_ids, window.start, window.end)
     expanded = occurrences.expand_keyed(masters, window.start, window.end)
-    live = sorted({k.item.series_master_id for k in expanded if k.item.series_master_id})
-    exceptions = uow.list_series_exceptions(live) if live else []
     return [*map(occurrences.keyed, stored), *occurrences.keyed_without_replaced(expanded, exceptions)]
 
 

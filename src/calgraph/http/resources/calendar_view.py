@@ -88,10 +88,11 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
 def _texts(shown: render.View) -> Callable[[Event | Virtual], str]:
     """Items as JSON text: stored events and timed occurrences as render remembers them."""
     templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
+    occurrence_text = render.occurrence_texts(shown)
 
     def to_text(item: Event | Virtual) -> str:
         if type(item) is Virtual:
-            return render.occurrence_text(item, shown)
+            return occurrence_text(item)
         if item.type != "occurrence" or item.series_master_id is None:
             return render.event_text(item, shown)
         # occurrences built as Events (all-day ones; instances): from a template, never cached
