@@ -127,3 +127,5 @@ def test_another_users_occurrence_id_needs_their_permission(as_alice, as_bob):
     assert_error(as_bob.get(f"/users/alice@contoso.com/events/{oid(master['id'], '2025-03-24')}"),
                  403, "ErrorAccessDenied")
     assert_error(as_bob.get(f"/me/events/{oid(master['id'], '2025-03-24')}"), 404, "ErrorItemNotFound")
+    # the access check comes first, as for any id: a stranger learns nothing from a malformed one either
+    assert_error(as_bob.get("/users/alice@contoso.com/events/OID.x.2025-03-24"), 403, "ErrorAccessDenied")

@@ -53,7 +53,6 @@ def item_id(event_id: str) -> str:
 def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
          need: access.Need) -> tuple[Mailbox, Event]:
     """The stored event, if it sits in a calendar of that mailbox (in the named calendar, if any)."""
-    event_id = item_id(event_id)
     mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
     named = None
     if scope.calendar is not None:
@@ -63,7 +62,7 @@ def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
             access.require_calendar(uow, principal, mailbox, named, need)
         elif not access.shared_calendars(uow, principal, mailbox):
             raise AccessDenied()
-    access.check_item_id(event_id)
+    event_id = access.check_item_id(item_id(event_id))  # after the access checks, as for any id
     event = uow.get_event(mailbox.id, event_id)
     if event is None or event.calendar_id is None or (named is not None and event.calendar_id != named.id):
         raise ItemNotFound()
@@ -77,7 +76,6 @@ def find(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
 def find_any(uow: UnitOfWork, principal: Principal, scope: Scope, event_id: str,
              need: access.Need = "readBasic") -> tuple[Mailbox, Event]:
     """A stored event, or else the (virtual) occurrence an occurrence item id names."""
-    event_id = item_id(event_id)
     try:
         return find(uow, principal, scope, event_id, need)
     except ItemNotFound:
@@ -118,7 +116,6 @@ def find_for_change(uow: UnitOfWork, principal: Principal, scope: Scope, event_i
                     need: access.Need = "write") -> tuple[Mailbox, Event]:
     """The event (or occurrence: its exception row, else the virtual occurrence), with its meeting locked
     against concurrent changes (a series' occurrences lock the series), checked against If-Match."""
-    event_id = item_id(event_id)
     mailbox, event = find_any(uow, principal, scope, event_id, need)
     if uow.lock_meeting(occurrences.series_uid(event.ical_uid)):
         if event.type == "occurrence":  # virtual: read it again through its master, now locked

@@ -7,6 +7,12 @@ series through the single-event rules.
   occurrence. The organizer's master keeps its statuses: each occurrence's answers are separate.
 * Declining an occurrence removes it from the attendee's calendar: it is listed in their copy's
   `cancelledOccurrences` (and its exception row, if any, is deleted), rather than kept in Deleted Items.
+* Series and occurrence answers in either order: an occurrence's answer is that occurrence's and outlives a
+  later answer to the series (accepting the series keeps a tentative occurrence tentative and a declined one
+  removed, on both sides). Declining the series moves it to Deleted Items with every occurrence (its
+  exception rows are deleted), so its occurrences are gone like the series: GET, PATCH or an answer on any
+  of their ids (item id or `OID.…`) is 404 ErrorItemNotFound, until the organizer's new time of the series
+  brings it back (decision 12). The organizer's exceptions keep the answers given to them before.
 * Cancelling an occurrence (organizer only): it is listed in the organizer's and every attendee's copy's
   `cancelledOccurrences` (each under its own master id, matched by date) and every attendee receives a
   meetingCancelled message about that occurrence.
