@@ -112,3 +112,23 @@ def test_declining_the_series_after_answering_an_occurrence(as_alice, as_bob):
     assert_error(as_bob.get(f"/me/events/{accepted}"), 404, "ErrorItemNotFound")
     assert_error(post(as_bob, accepted, "tentativelyAccept"), 404, "ErrorItemNotFound")
     assert status(as_alice.get(f"/me/events/{meeting['id']}").json(), "bob@contoso.com") == "declined"
+
+
+def test_organizer_change_of_an_occurrence_the_attendee_declined(as_alice, as_bob):
+    meeting = series_meeting(as_alice, [BOB])
+    copy = master_of(as_bob, meeting["iCalUId"])
+    assert post(as_bob, oid(copy["id"], "2025-03-31"), "decline", sendResponse=True).status_code == 202
+    inbox = len(messages(as_bob))
+    assert as_alice.patch(f"/me/events/{oid(meeting['id'], '2025-03-31')}", json={"subject": "x"}).status_code == 200
+    assert len(messages(as_bob)) == inbox and sorted(view(as_bob)) == ["2025-03-17", "2025-03-24", "2025-04-07"]
+    assert_error(as_bob.get(f"/me/events/{oid(copy['id'], '2025-03-31')}"), 404, "ErrorItemNotFound")
+    r = as_alice.patch(f"/me/events/{oid(meeting['id'], '2025-03-31')}", json={
+        "start": {"dateTime": "2025-04-01T09:00:00", "timeZone": BERLIN},
+        "end": {"dateTime": "2025-04-01T09:30:00", "timeZone": BERLIN}})
+    assert r.status_code == 200, r.text
+    shown = as_bob.get("/me/calendarView?startDateTime=2025-03-17T00:00:00Z&endDateTime=2025-04-08T00:00:00Z"
+                       "&$top=50").json()["value"]
+    assert [(e["type"], e["start"]["dateTime"][:10]) for e in shown] == [
+        ("occurrence", "2025-03-17"), ("occurrence", "2025-03-24"), ("singleInstance", "2025-04-01"),
+        ("occurrence", "2025-04-07")]
+    assert status(view(as_alice)["2025-03-31"], "bob@contoso.com") == "none"  # the new time reset it
