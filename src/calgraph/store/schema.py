@@ -7,6 +7,8 @@ are the ones that lists filter, sort and look up by. Instants are stored as fixe
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -19,9 +21,16 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
 
 ID = String(200)
 TS = String(32)
@@ -106,7 +115,7 @@ events = Table(
     Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
     Column("calendar_id", ID, ForeignKey("calendars.id", ondelete="CASCADE"), nullable=True),
     Column("mail_folder_id", ID, ForeignKey("mail_folders.id", ondelete="CASCADE"), nullable=True),
-    Column("ical_uid", String(200), nullable=False, index=True),
+    Column("ical_uid", String(200), nullable=False),
     Column("series_master_id", ID, nullable=True, index=True),
     Column("transaction_id", String(200), nullable=True),
     Column("type", String(20), nullable=False),
@@ -128,12 +137,17 @@ events = Table(
     Column("change_key", String(64), nullable=False),
     Column("seq", Integer, nullable=False),              # creation order
     Column("data", Text, nullable=False),                # the whole Event as JSON
-    Index("ix_events_calendar_start", "calendar_id", "start_utc"),
-    Index("ix_events_calendar_seq", "calendar_id", "seq"),
-    Index("ix_events_calendar_type_start", "calendar_id", "type", "start_utc"),   # series masters by calendar
-    Index("ix_events_calendar_duration", "calendar_id", "duration_s"),            # MAX(duration_s): window floor
+    # Partial: only rows in a calendar (in a mail folder). Every query on them names a calendar (a folder),
+    # which implies IS NOT NULL; a decline, which moves the copy to Deleted Items, writes half as much.
+    Index("ix_events_calendar_start", "calendar_id", "start_utc", **_where("calendar_id IS NOT NULL")),
+    Index("ix_events_calendar_seq", "calendar_id", "seq", **_where("calendar_id IS NOT NULL")),
+    Index("ix_events_calendar_type_start", "calendar_id", "type", "start_utc",    # series masters by calendar
+          **_where("calendar_id IS NOT NULL")),
+    Index("ix_events_calendar_duration", "calendar_id", "duration_s",             # MAX(duration_s): window floor
+          **_where("calendar_id IS NOT NULL")),
     Index("ix_events_seq", "seq"),                        # MAX(seq) on insert
-    Index("ix_events_mail_folder", "mail_folder_id"),
+    Index("ix_events_mail_folder", "mail_folder_id", **_where("mail_folder_id IS NOT NULL")),
+    Index("ix_events_ical_uid_organizer", "ical_uid", "is_organizer", "seq"),  # a meeting's copies, its organizer's
     UniqueConstraint("mailbox_id", "transaction_id"),
 )
 
