@@ -18,8 +18,9 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from datetime import date, datetime, time, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from calgraph.core import event_query, recurrence, recurrence_rules, ticks, timezones
 from calgraph.core.ids import ICAL_UID_PREFIX, ITEM_ID_PREFIX
@@ -35,6 +36,28 @@ def item_id(master_id: str, day: date) -> str:
     head, rest = _id_head(master_id)
     tail = rest + f".{day.year:04d}-{day.month:02d}-{day.day:02d}".encode()
     return head + base64.urlsafe_b64encode(tail).decode()
+
+
+def _item_ids(master_id: str) -> Callable[[int], str]:
+    """item_id of `master_id` by day number (ordinal - 1), remembered per master."""
+    known = _IDS.get(master_id)
+    if known is None:
+        if len(_IDS) >= _SERIES_MAX:
+            _IDS.clear()
+        known = _IDS[master_id] = {}
+    head, rest = _id_head(master_id)
+
+    def ids(day: int) -> str:
+        found = known.get(day)
+        if found is None:
+            if len(known) >= 5000:
+                known.clear()
+            found = known[day] = head + base64.urlsafe_b64encode(rest + b"." + ticks.date_text(day).encode()).decode()
+        return found
+    return ids
+
+
+_IDS: dict[str, dict[int, str]] = {}
 
 
 def _id_head(master_id: str) -> tuple[str, bytes]:
@@ -162,18 +185,21 @@ def expand_found(masters: Iterable[Event], window_start: datetime, window_end: d
     return out
 
 
-class Virtual:
+class Virtual(tuple):  # type: ignore[type-arg]
     """A timed occurrence not (yet) built as an Event: its master, original day and instants (as ticks,
     see calgraph.core.ticks), which is all that ordering, paging and rendering it need. `event()` builds
     the Event occurrence_event would."""
 
-    __slots__ = ("master", "day_number", "original", "start", "end", "id")
+    __slots__ = ()
     type = "occurrence"
     is_all_day = False
-
-    def __init__(self, master: Event, day_number: int, original: int, start: int, end: int, item_id_: str) -> None:
-        self.master, self.day_number, self.original, self.start, self.end = master, day_number, original, start, end
-        self.id = item_id_
+    # a tuple (made from its key, see Keyed): start, end (ticks, UTC), id, master, day number, original start
+    start: int = property(itemgetter(0))  # type: ignore[assignment]
+    end: int = property(itemgetter(1))  # type: ignore[assignment]
+    id: str = property(itemgetter(2))  # type: ignore[assignment]
+    master: Event = property(itemgetter(3))  # type: ignore[assignment]
+    day_number: int = property(itemgetter(4))  # type: ignore[assignment]
+    original: int = property(itemgetter(5))  # type: ignore[assignment]
 
     @property
     def day(self) -> date:
@@ -218,26 +244,26 @@ class Virtual:
 ViewItem = Event | Virtual   # what a view by time pages through
 
 
-class Keyed(NamedTuple):
-    """A view item with its place in the default order: start and end as the store bounds them
-    (event_query.bound), as ticks, then its id."""
+Keyed = tuple[Any, ...]
+"""A view item with its place in the default order: a plain tuple of its start and end as the store bounds
+them (event_query.bound), as ticks, its id, then either the event (stored events, all-day occurrences),
+or for a timed occurrence its master, day number and original start (ticks): item() makes the Virtual."""
 
-    start: int
-    end: int
-    id: str
-    item: ViewItem
+
+def item(key: Keyed) -> ViewItem:
+    return key[3] if len(key) == 4 else Virtual(key)
 
 
 def keyed(event: Event) -> Keyed:
     """A stored event (or an all-day occurrence) with its bounds."""
     if event.is_all_day:
-        return Keyed(event.start.local.toordinal() * ticks.DAY - ticks.DAY,
-                     event.end.local.toordinal() * ticks.DAY - ticks.DAY, event.id, event)
-    return Keyed(ticks.of(timezones.to_utc(event.start)), ticks.of(timezones.to_utc(event.end)), event.id, event)
+        return (event.start.local.toordinal() * ticks.DAY - ticks.DAY,
+                event.end.local.toordinal() * ticks.DAY - ticks.DAY, event.id, event)
+    return ticks.of(timezones.to_utc(event.start)), ticks.of(timezones.to_utc(event.end)), event.id, event
 
 
 def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Keyed]:
-    """expand_found's items, keyed, with timed occurrences as Virtual ones (all-day ones as Events)."""
+    """expand_found's items, keyed; timed occurrences without building anything but their key."""
     out: list[Keyed] = []
     append = out.append
     first, last = ticks.of(window_start.astimezone(timezone.utc)), ticks.of(window_end.astimezone(timezone.utc))
@@ -253,21 +279,38 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
         if found is None:
             found = [(day.toordinal() - 1, ticks.of(original), ticks.of(start), ticks.of(end))
                      for day, original, start, end in recurrence.expand_timed(series, window_start, window_end)]
-        head, rest = _id_head(master.id)
+        ids = _item_ids(master.id)
         oid = f"{recurrence.OID_PREFIX}{master.id}."
         for day, original, start, end in found:
-            date_text = ticks.date_text(day)
-            if cancelled and oid + date_text in cancelled:
+            if cancelled and oid + ticks.date_text(day) in cancelled:
                 continue
-            id_ = head + base64.urlsafe_b64encode(rest + b"." + date_text.encode()).decode()
-            append(Keyed(start, end, id_, Virtual(master, day, original, start, end, id_)))
+            append((start, end, ids(day), master, day, original))
     return out
 
 
 def keyed_without_replaced(found: list[Keyed], exceptions: Iterable[Event]) -> list[Keyed]:
     """without_replaced over Keyed items."""
-    replaced = _replaced(exceptions)
-    return found if replaced is None else [k for k in found if not replaced(k.item)]  # type: ignore[arg-type]
+    exceptions = list(exceptions)
+    if not exceptions:
+        return found
+    by_id = {e.occurrence_id for e in exceptions if e.occurrence_id}
+    by_start = {(e.series_master_id, _ticks_of(e.original_start)) for e in exceptions if e.original_start is not None}
+    kept = []
+    for key in found:
+        if len(key) == 4:
+            event = key[3]
+            gone = event.occurrence_id in by_id or (
+                event.original_start is not None and (event.series_master_id, _ticks_of(event.original_start)) in by_start)
+        else:
+            master_id, day, original = key[3].id, key[4], key[5]
+            gone = f"{recurrence.OID_PREFIX}{master_id}.{ticks.date_text(day)}" in by_id or (master_id, original) in by_start
+        if not gone:
+            kept.append(key)
+    return kept
+
+
+def _ticks_of(instant: datetime) -> int:
+    return ticks.of(instant.astimezone(timezone.utc) if instant.tzinfo is not None else instant)
 
 
 def expand(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Event]:

@@ -431,6 +431,9 @@ def expand_ticks(series: Series, window_start: datetime,
     return window_ticks(series, ticks.of(_naive_utc(window_start)), ticks.of(_naive_utc(window_end)))
 
 
+_UNKNOWN: Any = object()
+
+
 def window_ticks(series: Series, first: int, last: int) -> list[tuple[int, int, int, int]] | None:
     """expand_ticks over the UTC window [first, last) given in ticks. Between DST changes a zone's
     offset is one number per local day (ticks.offset_on), so most occurrences cost a few integer
@@ -441,18 +444,20 @@ def window_ticks(series: Series, first: int, last: int) -> list[tuple[int, int, 
     zone, duration = steps.zone, steps.duration
     # every start whose instant can overlap the window: local times are within 2 days of UTC ones
     low, high = first - duration - 2 * DAY, last + 2 * DAY
-    offset_on = ticks.offset_on
+    offset_on, known, maximum = ticks.offset_on, ticks.offsets_in(zone), ticks.MAX
     found = []
     for local in _stepped_ticks(steps, low, high):
         day = local // DAY
-        offset = offset_on(zone, day)
+        offset = known.get(day, _UNKNOWN)
+        if offset is _UNKNOWN:
+            offset = offset_on(zone, day)
         end_local = local + duration
         if offset is not None and (end_local // DAY == day or (
                 end_local // DAY - day <= 7 and
                 all(offset_on(zone, d) == offset for d in range(day + 1, end_local // DAY + 1)))):
             instant = local - offset
             end = instant + duration
-            if 0 <= instant and end_local <= ticks.MAX and end <= ticks.MAX:
+            if 0 <= instant and end_local <= maximum and end <= maximum:
                 if instant < last and end > first:
                     found.append((day, instant, instant, end))
                 continue

@@ -79,12 +79,20 @@ def text(t: int) -> str:
         f"{date_text(day)}T{_clock_text(seconds)}.000000"
 
 
+def offsets_in(zone: tzinfo) -> dict[int, int | None]:
+    """offset_on's remembered answers for `zone`, by day (a miss is not an answer: call offset_on)."""
+    known = _ZONE_OFFSETS.get(zone)
+    if known is None:
+        known = _ZONE_OFFSETS[zone] = {}
+    return known
+
+
 def offset_on(zone: tzinfo, day: int) -> int | None:
     """The UTC offset (ticks) of every wall-clock time of local day `day` in `zone`, or None if it is not
     the same all day (or the day is at the end of time)."""
-    key = (zone, day)
+    known = offsets_in(zone)
     try:
-        return _LOCAL_OFFSETS[key]
+        return known[day]
     except KeyError:
         pass
     found: int | None = None
@@ -93,9 +101,9 @@ def offset_on(zone: tzinfo, day: int) -> int | None:
         offsets = {zone.utcoffset(midnight + timedelta(hours=hours)) for hours in (0, 12, 24)}
         if len(offsets) == 1:
             found = _ticks_of(offsets.pop())
-    if len(_LOCAL_OFFSETS) > _TABLE_MAX:
-        _LOCAL_OFFSETS.clear()
-    _LOCAL_OFFSETS[key] = found
+    if len(known) > _TABLE_MAX:
+        known.clear()
+    known[day] = found
     return found
 
 
@@ -126,8 +134,8 @@ def _ticks_of(offset: timedelta | None) -> int | None:
 _DATES: dict[int, date] = {}
 _DATE_TEXTS: dict[int, str] = {}
 _CLOCK_TEXTS: dict[int, str] = {}
-_LOCAL_OFFSETS: dict[tuple[tzinfo, int], int | None] = {}
+_ZONE_OFFSETS: dict[tzinfo, dict[int, int | None]] = {}
 _UTC_OFFSETS: dict[tuple[tzinfo, int], int | None] = {}
 
-__all__ = ["DAY", "SECOND", "MAX", "of", "naive", "aware", "day_of", "date_text", "text", "offset_on",
+__all__ = ["DAY", "SECOND", "MAX", "of", "naive", "aware", "day_of", "date_text", "text", "offset_on", "offsets_in",
            "utc_offset_on"]

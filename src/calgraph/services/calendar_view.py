@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from calgraph.core import event_query, occurrences, permissions, ticks
 from calgraph.core.errors import WindowTooLong
 from calgraph.core.model import Event
+from calgraph.core.occurrences import Virtual
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
 from calgraph.services import access
@@ -136,18 +137,18 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
     low, span = start, max(first_span, timedelta(hours=1))
     while True:
         high = min(low + span, window.end)
-        for item in keyed_view(uow, calendar_ids, Window(low, high), masters, exceptions):
-            if item.id not in seen:
-                seen[item.id] = item
+        for key in keyed_view(uow, calendar_ids, Window(low, high), masters, exceptions):
+            if key[2] not in seen:
+                seen[key[2]] = key
         done = high >= window.end
         limit = None if done else ticks.of(high.astimezone(timezone.utc))
         ready = [k for k in seen.values()
-                 if (since is None or k[:3] > since) and (limit is None or k.start < limit)]
+                 if (since is None or k[:3] > since) and (limit is None or k[0] < limit)]
         if len(ready) > top or done:
-            ready.sort()   # by start, end and id (ids are unique: items are never compared)
+            ready.sort()   # by start, end and id (ids are unique: nothing after them is compared)
             shown = ready[:top]
-            page = Page([k.item for k in shown], None, len(ready) > top)
-            last = (ticks.text(shown[-1].start), ticks.text(shown[-1].end), shown[-1].id) if shown else None
+            page = Page([k[3] if len(k) == 4 else Virtual(k) for k in shown], None, len(ready) > top)
+            last = (ticks.text(shown[-1][0]), ticks.text(shown[-1][1]), shown[-1][2]) if shown else None
             return page, last
         covered = high - start
         wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far

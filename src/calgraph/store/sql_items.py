@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, select, text, true
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, text, true
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -76,6 +77,10 @@ class ItemsMixin(UnitOfWorkBase):
             floor = format_ts(start - timedelta(seconds=longest))
         except OverflowError:
             floor = NULL_TS
+        if len(ids) == 1:   # one calendar (every calendarView): the prebuilt statement on the DBAPI cursor
+            rows = self.run(_WINDOW, {"calendar_id": ids[0], "floor": floor, "end": format_ts(end),
+                                      "start": format_ts(start)}).fetchall()
+            return [loads(Event, row[0]) for row in rows]
         c = events.c
         statement = (select(c.data).where(
             c.calendar_id.in_(ids), c.type.in_(WINDOWED), c.start_utc >= floor,
@@ -93,6 +98,9 @@ class ItemsMixin(UnitOfWorkBase):
         ids = list(calendar_ids)
         if not ids:
             return []
+        if len(ids) == 1:
+            rows = self.run(_MASTERS, {"calendar_id": ids[0], "before": format_ts(starting_before)}).fetchall()
+            return [loads(Event, row[0]) for row in rows]
         c = events.c
         statement = (select(c.data).where(c.calendar_id.in_(ids), c.type == "seriesMaster",
                                           c.start_utc < format_ts(starting_before))
@@ -103,6 +111,9 @@ class ItemsMixin(UnitOfWorkBase):
         ids = list(master_ids)
         if not ids:
             return []
+        if len(ids) <= _EXCEPTIONS_MAX:   # a calendar's masters: the same statement for the same number of them
+            rows = self.run(_exceptions_of(len(ids)), {f"m{n}": value for n, value in enumerate(ids)}).fetchall()
+            return [loads(Event, row[0]) for row in rows]
         c = events.c
         statement = (select(c.data).where(c.series_master_id.in_(ids), c.type == "exception",
                                           c.calendar_id.is_not(None))
@@ -186,6 +197,23 @@ _LONGEST = select(func.max(events.c.duration_s)).where(events.c.calendar_id == b
 LISTED = ("singleInstance", "seriesMaster")      # what /events lists (decision 17)
 WINDOWED = ("singleInstance", "exception")       # stored rows a calendarView returns as they are
 _EVENT_BY_ID_FOR_UPDATE = _EVENT_BY_ID.with_for_update()
+# calendarView's reads (one calendar)
+_WINDOW = (select(events.c.data).where(
+    events.c.calendar_id == bindparam("calendar_id"), events.c.type.in_([literal(kind) for kind in WINDOWED]),
+    events.c.start_utc >= bindparam("floor"), events.c.start_utc < bindparam("end"), events.c.end_utc > bindparam("start"))
+    .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
+_MASTERS = (select(events.c.data).where(events.c.calendar_id == bindparam("calendar_id"), events.c.type == "seriesMaster",
+                                        events.c.start_utc < bindparam("before"))
+            .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
+_EXCEPTIONS_MAX = 500
+
+
+@functools.lru_cache(maxsize=64)
+def _exceptions_of(count: int) -> Select[Any]:
+    """The exceptions of `count` series masters (parameters m0, m1, ...)."""
+    return (select(events.c.data).where(events.c.series_master_id.in_([bindparam(f"m{n}") for n in range(count)]),
+                                        events.c.type == "exception", events.c.calendar_id.is_not(None))
+            .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
 _ORGANIZER_EVENT = (select(events.c.data).where(events.c.ical_uid == bindparam("ical_uid"), events.c.is_organizer == true())
                     .order_by(events.c.seq).limit(1))
 _DELETE_CATEGORIES = delete(event_categories).where(event_categories.c.event_id == bindparam("event_id"))
