@@ -152,3 +152,25 @@ def test_deleting_the_series_or_a_new_series_time_cancels_the_copy(as_alice, as_
         assert got["subject"] == "Canceled: Standup" and entry(got, "carol@contoso.com")
         as_alice.delete(f"/me/events/{meeting['id']}")
     assert len(of_type(messages(as_carol), "eventMessage")) == 2
+
+
+def test_joining_the_series_replaces_the_copy_of_the_occurrence(as_alice, as_carol):
+    meeting = series_meeting(as_alice, [BOB])
+    invite_carol(as_alice, meeting)
+    (solo,) = calendar(as_carol)
+    post(as_carol, solo["id"], "tentativelyAccept", sendResponse=True)
+    r = as_alice.patch(f"/me/events/{meeting['id']}", json={"attendees": [BOB, CAROL]})
+    assert r.status_code == 200, r.text
+    mine = calendar(as_carol)
+    assert [(e["type"], e["originalStart"][:10]) for e in mine] == [
+        ("occurrence", "2025-03-17"), ("exception", "2025-03-24"), ("occurrence", "2025-03-31"),
+        ("occurrence", "2025-04-07")]  # 24 March once, as an exception of her series copy
+    assert mine[1]["responseStatus"]["response"] == "tentativelyAccepted"
+    assert len({e["seriesMasterId"] for e in mine}) == 1
+    assert_error(as_carol.get(f"/me/events/{solo['id']}"), 404, "ErrorItemNotFound")
+    # her answer on that occurrence now goes through the series copy, to the same organizer's occurrence
+    assert post(as_carol, mine[1]["id"], "accept", sendResponse=True).status_code == 202
+    assert status(view(as_alice)["2025-03-24"], "carol@contoso.com") == "accepted"
+    # and a change of the series that reaches 24 March finds one occurrence to update
+    assert as_alice.patch(f"/me/events/{meeting['id']}", json={"subject": "All hands"}).status_code == 200
+    assert [e["subject"] for e in calendar(as_carol)] == ["All hands"] * 4

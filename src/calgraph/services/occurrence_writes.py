@@ -24,6 +24,7 @@ from calgraph.core import events as rules
 from calgraph.core import occurrence_changes as changes_of
 from calgraph.core import occurrences, recurrence, scheduling
 from calgraph.core.model import EmailAddress, Event, Mailbox
+from calgraph.core.scheduling import copies as scheduling_copies
 from calgraph.core.scheduling import series
 from calgraph.core.scheduling.cancellation import send_cancellations
 from calgraph.core.scheduling.invitations import time_changed
@@ -172,7 +173,8 @@ def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, ou
     separately modified is then sent to its invitees (scheduling.series.update_exception)."""
     stamp = delivery.stamp(rt)
     reached = []
-    for exception in uow.list_series_exceptions([before.id]):
+    own = uow.list_series_exceptions([before.id])
+    for exception in own:
         followed = changes_of.follow_series(exception, before, after, stamp.ids, stamp.now)
         if followed is not exception:
             outcome.change(exception, followed)
@@ -191,6 +193,7 @@ def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, ou
         by_date[(copy.id, _date_of(exception))] = exception
     new_copies = [e for e in outcome.new_events if e.ical_uid == after.ical_uid and not e.is_organizer]
     current = [*(outcome.current(c) for c in copies_by_mailbox.values()), *new_copies]
+    absorbed = _join_series(uow, outcome, before, own, new_copies, by_date, stamp)
     modified = [(b, a) for b, a in reached if changes_of.is_modified(a, after)]
     if not modified:
         return
@@ -211,9 +214,39 @@ def series_changed(rt: Runtime, uow: UnitOfWork, before: Event, after: Event, ou
             if row is None:
                 virtual.add(occurrence.id)
         for mailbox_id, copy in standalone_copies(uow, after, a).items():
-            theirs[mailbox_id] = outcome.current(copy)
+            if copy.id not in absorbed:
+                theirs[mailbox_id] = outcome.current(copy)
         series.update_exception(outcome, b, a, organizer, parties, members, theirs, stamp)
     series.stored(outcome, virtual)
+
+
+def _join_series(uow: UnitOfWork, outcome: scheduling.Outcome, master: Event, exceptions: list[Event],
+                 new_copies: list[Event], by_date: dict[tuple[str, str | None], Event],
+                 stamp: scheduling.Stamp) -> set[str]:
+    """Invitees of one occurrence alone whom this change invites to the whole series: their copy of that
+    occurrence (copies.standalone) becomes the exception of their new series copy on that date, keeping
+    their answer, so the occurrence is not in their calendar twice. Returns the ids of the copies replaced
+    (recorded in `by_date` as the new exceptions)."""
+    newcomers = {c.mailbox_id: c for c in new_copies}
+    replaced: set[str] = set()
+    if not newcomers:
+        return replaced
+    for exception in exceptions:
+        day = recurrence.parse_occurrence_id(exception.occurrence_id)
+        for mailbox_id, solo in standalone_copies(uow, master, exception).items():
+            copy = newcomers.get(mailbox_id)
+            occurrence = occurrences.occurrence_on(copy, day[1]) if copy is not None and day else None
+            if occurrence is None or solo.is_cancelled:
+                continue
+            party = delivery.party(uow, uow.get_mailbox(mailbox_id))  # type: ignore[arg-type]
+            answered = occurrence.evolve(response_status=solo.response_status, show_as=solo.show_as)
+            joined = changes_of.as_exception(
+                scheduling_copies.synced_copy(answered, outcome.current(exception), party, stamp, reset=False))
+            outcome.new_events.append(joined)
+            outcome.deleted_events.append((mailbox_id, solo.id))
+            by_date[(copy.id, _date_of(joined))] = joined  # type: ignore[union-attr]
+            replaced.add(solo.id)
+    return replaced
 
 
 def _date_of(event: Event) -> str | None:
