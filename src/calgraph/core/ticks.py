@@ -63,7 +63,8 @@ def date_text(day: int) -> str:
     return known
 
 
-def _clock_text(seconds: int) -> str:
+def clock_text(seconds: int) -> str:
+    """`HH:MM:SS` of `seconds` into a day."""
     known = _CLOCK_TEXTS.get(seconds)
     if known is None:
         hours, rest = divmod(seconds, 3600)
@@ -75,8 +76,8 @@ def text(t: int) -> str:
     """`YYYY-MM-DDTHH:MM:SS.ffffff`: event_query.instant_text of the instant `t`."""
     day, rest = divmod(t, DAY)
     seconds, micro = divmod(rest, SECOND)
-    return f"{date_text(day)}T{_clock_text(seconds)}.{micro:06d}" if micro else \
-        f"{date_text(day)}T{_clock_text(seconds)}.000000"
+    return f"{date_text(day)}T{clock_text(seconds)}.{micro:06d}" if micro else \
+        f"{date_text(day)}T{clock_text(seconds)}.000000"
 
 
 def offsets_in(zone: tzinfo) -> dict[int, int | None]:
@@ -137,5 +138,5 @@ _CLOCK_TEXTS: dict[int, str] = {}
 _ZONE_OFFSETS: dict[tzinfo, dict[int, int | None]] = {}
 _UTC_OFFSETS: dict[tuple[tzinfo, int], int | None] = {}
 
-__all__ = ["DAY", "SECOND", "MAX", "of", "naive", "aware", "day_of", "date_text", "text", "offset_on", "offsets_in",
+__all__ = ["DAY", "SECOND", "MAX", "of", "naive", "aware", "day_of", "date_text", "text", "offset_on", "offsets_in", "clock_text",
            "utc_offset_on"]

@@ -273,24 +273,39 @@ class OccurrenceText:
         self.uid_head, self.uid_tail = uid[:len(ICAL_UID_PREFIX)], uid[len(ICAL_UID_PREFIX) + 8:]
         self.uid_plain = _PLAIN.fullmatch(uid) is not None   # needs no JSON escaping
         self.uid = uid if self.uid_plain else encode(uid)[1:-1]
+        # `whole`: the pieces around the start, end and originalStart of a UTC view given as date and clock texts
+        self.whole = (*pieces[:4], ".0000000" + pieces[4], ".0000000" + pieces[5], "Z" + pieces[6], *pieces[7:]
+                      ) if self.zone is None else ()
 
     def text(self, item: occurrences.Virtual) -> str:
+        start, end, id_, _, day, original = item
         uid = self.uid
         if self.uid_dated:
-            uid = f"{self.uid_head}{_hex_date(item.day_number)}{self.uid_tail}"
+            hex_date = _HEX_DATES.get(day) or _hex_date(day)
+            uid = f"{self.uid_head}{hex_date}{self.uid_tail}"
             if not self.uid_plain:
                 uid = encode(uid)[1:-1]
-        zone = self.zone
-        text = ticks.text
-        start_text = text(item.start)
-        if zone is None:   # UTC: the store's format but for the 7th digit
-            start, end = start_text + "0", text(item.end) + "0"
+        link = id_.replace("=", "%3D")
+        p = self.whole
+        if p and original == start and not start % ticks.SECOND and not end % ticks.SECOND:
+            # a UTC view, whole seconds (every occurrence of a series made with a client's times)
+            day_start, clock_start = divmod(start, ticks.DAY)
+            day_end, clock_end = divmod(end, ticks.DAY)
+            date_start = ticks.date_text(day_start)
+            date_end = date_start if day_end == day_start else ticks.date_text(day_end)
+            clock_start, clock_end = ticks.clock_text(clock_start // ticks.SECOND), ticks.clock_text(clock_end // ticks.SECOND)
+            parts = [p[0], id_, p[1], uid, p[2], link, p[3], date_start, "T", clock_start, p[4], date_end, "T", clock_end,
+                     p[5], date_start, "T", clock_start, p[6]]
         else:
-            start, end = _wall_text(item.start, zone), _wall_text(item.end, zone)
-        original = start_text if item.original == item.start else text(item.original)
-        original = f"{original[:19]}Z" if original.endswith(".000000") else f"{original.rstrip('0')}Z"
-        p, id_ = self.pieces, item.id
-        parts = [p[0], id_, p[1], uid, p[2], id_.replace("=", "%3D"), p[3], start, p[4], end, p[5], original, p[6]]
+            if self.zone is None:   # UTC: the store's format but for the 7th digit
+                start_text, end_text = ticks.text(start) + "0", ticks.text(end) + "0"
+            else:
+                start_text, end_text = _wall_text(start, self.zone), _wall_text(end, self.zone)
+            original_text = ticks.text(original)
+            original_text = f"{original_text[:19]}Z" if original_text.endswith(".000000") else \
+                f"{original_text.rstrip('0')}Z"
+            p = self.pieces
+            parts = [p[0], id_, p[1], uid, p[2], link, p[3], start_text, p[4], end_text, p[5], original_text, p[6]]
         if self.beta:
             parts += (encode(item.occurrence_id)[1:-1], p[7])
         return "".join(parts)
