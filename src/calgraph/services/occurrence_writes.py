@@ -9,7 +9,9 @@ Where Graph is silent:
   lets an occurrence have attendees of its own): each gets a newMeetingRequest about it and a copy of that
   occurrence as a meeting of its own (a `singleInstance` with the occurrence's iCalUId, see
   calgraph.core.scheduling.copies). Later changes and the cancel of that occurrence reach that copy, and its
-  answers the organizer's occurrence, as for any meeting.
+  answers the organizer's occurrence, as for any meeting. The deletion of the series, or a new time or
+  pattern (which drops its exceptions), cancels it (cancel_standalone); being added to the whole series
+  later turns it into the exception of the new series copy, answer kept (_join_series).
 * An attendee whose series copy no longer holds that occurrence (they declined it, or the whole series) is
   not sent the organizer's informational changes of it (the occurrence is not in their calendar); a new
   time offers it again, as a copy of that occurrence alone (as a declined single meeting comes back on a
