@@ -33,12 +33,13 @@ def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, c
 
 
 def encoded_collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
-                       to_text: Callable[[T], str], next_options: dict[str, str] | None = None) -> Reply:
-    """collection() without $select, its items given as JSON text (render.encode): the same answer."""
+                       to_texts: Callable[[list[T]], list[str]], next_options: dict[str, str] | None = None) -> Reply:
+    """collection() without $select, its items given as JSON text (render.encode) by `to_texts`: the
+    same answer."""
     body: dict[str, Any] = {"@odata.context": context}
     if page.total is not None:
         body["@odata.count"] = page.total
-    body["value"] = Encoded(f"[{','.join(map(to_text, page.items))}]")
+    body["value"] = Encoded(to_texts(page.items))
     if page.has_more and page.items:
         repeated = {**options.options, **(next_options or {})}
         body["@odata.nextLink"] = odata.next_link(

@@ -222,18 +222,9 @@ def event_text(ev: Event, view: View) -> str:
     return _event_texts.get(ev, view)  # type: ignore[no-any-return]
 
 
-def occurrence_texts(view: View) -> Callable[[occurrences.Virtual], str]:
-    """Timed occurrences' JSON texts under one view, from their series' OccurrenceText (remembered per
-    master and view; per master object for the caller)."""
-    known: dict[int, tuple[Event, OccurrenceText]] = {}
-
-    def text(item: occurrences.Virtual) -> str:
-        master = item.master
-        found = known.get(id(master))
-        if found is None:
-            found = known[id(master)] = (master, _occurrence_texts.get(master, view, item))
-        return found[1].text(item)
-    return text
+def occurrence_text(item: occurrences.Virtual, view: View) -> OccurrenceText:
+    """The OccurrenceText of a timed occurrence's series under `view` (remembered per master and view)."""
+    return _occurrence_texts.get(item.master, view, item)  # type: ignore[no-any-return]
 
 
 class OccurrenceText:

@@ -18,17 +18,31 @@ def no_content() -> Reply:
     return Reply(204)
 
 
-class Encoded(str):
-    """A body value given as its JSON text already (a long collection's `value`, made item by item with
-    render.encode), written into the reply as it is."""
+class Encoded:
+    """A body value given as JSON text already: the array of these items' texts (a long collection's
+    `value`, made item by item with render.encode), written into the reply as it is."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
 
 
-def encode_body(body: dict[str, Any]) -> str:
-    """The reply's JSON text: compact, UTF-8 (not ASCII-escaped); Encoded values as they are."""
+def encode_body(body: dict[str, Any]) -> str | bytes:
+    """The reply's JSON text: compact, UTF-8 (not ASCII-escaped); Encoded values as they are (then as
+    bytes, made in one piece)."""
     if not any(type(value) is Encoded for value in body.values()):
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return "{" + ",".join(
-        f"{_dumps(name)}:{value if type(value) is Encoded else _dumps(value)}" for name, value in body.items()) + "}"
+    parts = []
+    for name, value in body.items():
+        parts += (",", _dumps(name), ":")
+        if type(value) is Encoded:
+            parts += ("[", ",".join(value.items), "]")
+        else:
+            parts.append(_dumps(value))
+    parts[0] = "{"
+    parts.append("}")
+    return "".join(parts).encode()
 
 
 def _dumps(value: Any) -> str:

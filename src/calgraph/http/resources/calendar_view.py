@@ -85,23 +85,31 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
     return collection(ctx, result.page, options, context, to_json, extra)
 
 
-def _texts(shown: render.View) -> Callable[[Event | Virtual], str]:
+def _texts(shown: render.View) -> Callable[[list[Event | Virtual]], list[str]]:
     """Items as JSON text: stored events and timed occurrences as render remembers them."""
-    templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
-    occurrence_text = render.occurrence_texts(shown)
 
-    def to_text(item: Event | Virtual) -> str:
-        if type(item) is Virtual:
-            return occurrence_text(item)
-        if item.type != "occurrence" or item.series_master_id is None:
-            return render.event_text(item, shown)
-        # occurrences built as Events (all-day ones; instances): from a template, never cached
-        template = templates.get(item.series_master_id)
-        if template is None:
-            template = templates[item.series_master_id] = render.event(item, shown)
-            return render.encode(template)
-        return render.encode(render.occurrence(template, item, shown))
-    return to_text
+    def to_texts(items: list[Event | Virtual]) -> list[str]:
+        templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
+        series: dict[int, render.OccurrenceText] = {}   # id(master) -> its occurrences' text
+        out = []
+        for item in items:
+            if type(item) is Virtual:
+                master = item.master
+                text = series.get(id(master))
+                if text is None:
+                    text = series[id(master)] = render.occurrence_text(item, shown)
+                out.append(text.text(item))
+            elif item.type != "occurrence" or item.series_master_id is None:
+                out.append(render.event_text(item, shown))
+            else:   # occurrences built as Events (all-day ones; instances): from a template, never remembered
+                template = templates.get(item.series_master_id)
+                if template is None:
+                    template = templates[item.series_master_id] = render.event(item, shown)
+                    out.append(render.encode(template))
+                else:
+                    out.append(render.encode(render.occurrence(template, item, shown)))
+        return out
+    return to_texts
 
 
 ROUTES = {
