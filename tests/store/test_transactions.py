@@ -133,3 +133,84 @@ def test_sqlite_write_units_begin_immediate(store: SqlStore, db_backend: str) ->
                 other.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
         finally:
             other.close()  # type: ignore[union-attr]
+
+
+def test_grouped_units_lose_no_update(store: SqlStore, seeded: Seeded, make_event: Callable[..., Event]) -> None:
+    """Grouped units (several may share one SQLite commit) still read each other's writes: concurrent
+    locked read-modify-writes of one event all land, and each has committed when its block returns."""
+    event = make_event()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+    start = threading.Barrier(WRITERS)
+
+    def add_attendee(n: int) -> None:
+        start.wait()
+        with store.unit_of_work(write=True, grouped=True) as uow:
+            current = uow.get_event(seeded.mailbox.id, event.id, for_update=True)
+            assert current is not None
+            attendee = Attendee(EmailAddress(f"a{n}@example.com"))
+            uow.update_event(current.evolve(attendees=(*current.attendees, attendee), change_key=f"ck-w{n}"),
+                             expected_change_key=current.change_key)
+        with store.unit_of_work() as uow:  # committed by now, seen by any other connection
+            seen = uow.get_event(seeded.mailbox.id, event.id)
+        assert seen is not None and any(a.email.address == f"a{n}@example.com" for a in seen.attendees)
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        list(pool.map(add_attendee, range(WRITERS)))
+    with store.unit_of_work() as uow:
+        final = uow.get_event(seeded.mailbox.id, event.id)
+    assert final is not None and len(final.attendees) == WRITERS
+
+
+def test_a_failing_grouped_unit_rolls_back_alone(store: SqlStore, seeded: Seeded, db_backend: str,
+                                                  make_event: Callable[..., Event]) -> None:
+    """The second unit of a group fails: its writes are gone, the first unit's are committed."""
+    first, second = make_event(), make_event()
+    inside, joined = threading.Event(), threading.Event()
+    groups = getattr(store, "_groups", None)
+
+    def run_first() -> None:
+        with store.unit_of_work(write=True, grouped=True) as uow:
+            uow.add_event(first)
+            inside.set()
+            if groups is not None:  # SQLite: finish only once the second unit waits, so it joins this group
+                while not groups.waiting:
+                    threading.Event().wait(0.001)
+            joined.set()
+
+    with ThreadPoolExecutor(1) as pool:
+        done = pool.submit(run_first)
+        inside.wait(5)
+        with pytest.raises(RuntimeError), store.unit_of_work(write=True, grouped=True) as uow:
+            uow.add_event(second)
+            raise RuntimeError("boom")
+        done.result(5)
+    assert joined.is_set()
+    with store.unit_of_work() as uow:
+        assert uow.get_event(seeded.mailbox.id, first.id) is not None
+        assert uow.get_event(seeded.mailbox.id, second.id) is None
+
+
+def test_a_failed_group_commit_fails_every_unit(store: SqlStore, seeded: Seeded, db_backend: str,
+                                                 make_event: Callable[..., Event],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    if db_backend != "sqlite":
+        pytest.skip("SQLite only: elsewhere grouped units are ordinary ones")
+    from calgraph.store import sql
+
+    def failing_close(group: sql._Group) -> None:
+        group.error = OSError("disk full")
+        real_close(group)
+
+    real_close = sql._Group.close
+    monkeypatch.setattr(sql._Group, "close", failing_close)
+    event = make_event()
+    with pytest.raises(OSError, match="disk full"), store.unit_of_work(write=True, grouped=True) as uow:
+        uow.add_event(event)
+    monkeypatch.setattr(sql._Group, "close", real_close)
+    with store.unit_of_work() as uow:
+        assert uow.get_event(seeded.mailbox.id, event.id) is None
+    with store.unit_of_work(write=True, grouped=True) as uow:  # the store is still usable
+        uow.add_event(event)
+    with store.unit_of_work() as uow:
+        assert uow.get_event(seeded.mailbox.id, event.id) is not None

@@ -1,6 +1,7 @@
 """The meeting actions: accept / tentativelyAccept / decline, cancel, forward, and the reminders.
 Each runs in one unit of work with the meeting locked, so every mailbox's share of it commits
-together (or not at all) and concurrent answers to one meeting never lose each other's update."""
+together (or not at all) and concurrent answers to one meeting never lose each other's update. The
+answers and cancel, the busiest writes, run in grouped units (several share one SQLite commit)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from calgraph.services.runtime import Runtime
 
 def respond(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             answer: scheduling.MeetingResponse, if_match: str | None) -> None:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, copy = find_for_change(uow, principal, scope, event_id, if_match)
         check_response(copy, answer)  # refuse before loading anyone else's mailbox
         if is_part_of_series(copy):  # an occurrence id: that occurrence only
@@ -33,7 +34,7 @@ def respond(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
 
 def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comment: str | None,
            if_match: str | None) -> None:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, meeting = find_for_change(uow, principal, scope, event_id, if_match)
         if not meeting.is_organizer:
             raise NotOrganizer()

@@ -135,9 +135,15 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    def unit_of_work(self, write: bool = False) -> AbstractContextManager[UnitOfWork]:
+    def unit_of_work(self, write: bool = False, grouped: bool = False) -> AbstractContextManager[UnitOfWork]:
         """A transaction. `write=True` takes the database's write lock up front on SQLite
-        (BEGIN IMMEDIATE) so concurrent writers queue instead of failing."""
+        (BEGIN IMMEDIATE) so concurrent writers queue instead of failing.
+
+        `grouped` (with `write`): on SQLite, the unit may share one commit with the grouped units that
+        run right after it in this process (each in a savepoint of its own: it still commits together
+        or not at all, and has committed when the `with` block returns; a failed shared commit fails
+        every unit in it). For the busiest writes; such a unit must not add mailboxes (their cache
+        trusts only committed ones). Elsewhere the same as an ungrouped unit."""
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest revision (Alembic); safe to call from
