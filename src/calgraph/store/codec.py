@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
+from operator import attrgetter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -80,9 +81,11 @@ def event_index_columns(event: Event, before: Event | None = None) -> dict[str, 
     if before is None:
         return {name: value(event) for name, (_, value) in _EVENT_COLUMNS.items()}
     # evolve() keeps the very objects of the fields it does not change: most fields compare by identity
-    changed = {f for f in _EVENT_FIELDS if getattr(event, f) is not getattr(before, f)
-               and getattr(event, f) != getattr(before, f)}
-    return {name: value(event) for name, (fields, value) in _EVENT_COLUMNS.items() if not changed.isdisjoint(fields)}
+    columns: set[str] = set()
+    for field, now, then in zip(_EVENT_FIELDS, _event_fields(event), _event_fields(before)):
+        if now is not then and now != then:
+            columns.update(_COLUMNS_OF[field])
+    return {name: value(event) for name, (_, value) in _EVENT_COLUMNS.items() if name in columns}
 
 
 _EVENT_COLUMNS: dict[str, tuple[tuple[str, ...], Callable[[Event], Any]]] = {
@@ -112,7 +115,10 @@ _EVENT_COLUMNS: dict[str, tuple[tuple[str, ...], Callable[[Event], Any]]] = {
     "last_modified": (("last_modified",), lambda e: format_ts(e.last_modified)),
     "change_key": (("change_key",), lambda e: e.change_key),
 }
-_EVENT_FIELDS = frozenset(field for fields, _ in _EVENT_COLUMNS.values() for field in fields)
+_EVENT_FIELDS = tuple(dict.fromkeys(field for fields, _ in _EVENT_COLUMNS.values() for field in fields))
+_event_fields = attrgetter(*_EVENT_FIELDS)   # an Event's values of those fields, in that order, in one call
+_COLUMNS_OF = {field: tuple(name for name, (fields, _) in _EVENT_COLUMNS.items() if field in fields)
+               for field in _EVENT_FIELDS}
 
 
 def event_category_keys(event: Event) -> list[str]:

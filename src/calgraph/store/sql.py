@@ -125,7 +125,7 @@ class _GroupCommit:
     """Group commit for one process's SQLite writers (`unit_of_work(write=True, grouped=True)`).
 
     Writers take turns on one lock, as every write unit does. A grouped unit runs in a savepoint of the
-    open group transaction (opening it when there is none); when it ends and another grouped writer is
+    open group transaction (or opens it, and then needs none); when it ends and another grouped writer is
     already waiting for the lock, it leaves the transaction open to that one instead of committing, up
     to GROUP_LIMIT units, and waits for the commit. The last unit of a group commits it and wakes the
     others. So a unit's writes still commit together or not at all (its savepoint is rolled back alone
@@ -170,12 +170,17 @@ class _GroupCommit:
         joined: _Group | None = None
         try:
             group = self.group
+            first = group is None   # the group's first unit needs no savepoint: it fails alone
             if group is None:
                 group = self.group = _Group(self.engine)
-            group.driver.execute("SAVEPOINT calgraph_unit")
+            else:
+                group.driver.execute("SAVEPOINT calgraph_unit")
             try:
                 yield group.conn
-            except BaseException:
+            except BaseException as failure:
+                if first:
+                    group.error = failure   # nothing else in the transaction: roll it all back
+                    raise
                 try:
                     group.driver.execute("ROLLBACK TO calgraph_unit")
                     group.driver.execute("RELEASE calgraph_unit")
@@ -184,7 +189,8 @@ class _GroupCommit:
                 if not group.driver.in_transaction:
                     group.error = group.error or RuntimeError("the group transaction was rolled back")
                 raise
-            group.driver.execute("RELEASE calgraph_unit")
+            if not first:
+                group.driver.execute("RELEASE calgraph_unit")
             group.members += 1
             joined = group
         finally:
