@@ -323,7 +323,7 @@ def _hex_date(day: int) -> str:
 
 _HEX_DATES: dict[int, str] = {}
 _PLAIN = re.compile(r"[A-Za-z0-9_\-.:@+/=]*")
-_event_texts = _Remembered(20_000, lambda ev, view: encode(event(ev, view)))
+_event_texts = _Remembered(10_000, lambda ev, view: encode(event(ev, view)))
 _occurrence_texts = _Remembered(4_000, lambda item, view: OccurrenceText(item.event(), view))
 
 
