@@ -11,6 +11,10 @@ end, `recurrence: null`, `originalStart` (the UTC instant of the nominal origina
 the original date at midnight UTC, as all-day events are compared as dates taken as UTC), `occurrenceId`,
 and an `iCalUId` whose instance-date bytes (16-19 of the Exchange global object id) hold its date, as
 Exchange's do; beta `uid` stays the series' (see series_uid).
+
+calendarView pages through occurrences without building them: expand_keyed gives each its key (integer
+start and end, see calgraph.core.ticks; its id) and a timed one nothing more than its master, day and
+original start; `Virtual` is such an occurrence, `Virtual.event()` the Event occurrence_event makes.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable
-from operator import itemgetter
 from datetime import date, datetime, time, timezone
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from calgraph.core import event_query, recurrence, recurrence_rules, ticks, timezones
@@ -323,12 +327,6 @@ def without_replaced(found: list[Event], exceptions: Iterable[Event]) -> list[Ev
     original start)."""
     replaced = _replaced(exceptions)
     return found if replaced is None else [e for e in found if not replaced(e)]
-
-
-def found_without_replaced(found: list[Found], exceptions: Iterable[Event]) -> list[Found]:
-    """without_replaced over Found items."""
-    replaced = _replaced(exceptions)
-    return found if replaced is None else [item for item in found if not replaced(item.event)]
 
 
 def _replaced(exceptions: Iterable[Event]) -> Callable[[Event], bool] | None:

@@ -9,7 +9,10 @@ In the default order without $filter or $count (what clients page through), a pa
 instead: from where the previous page ended (its `Cursor`, carried in the nextLink's `$skiptoken`
 beside `$skip`), over spans of the window that double until they hold one item more than `$top`. So
 a page expands only about what it returns, and reading a whole year page by page costs about what
-reading it at once does, not pages x year.
+reading it at once does, not pages x year. There every item is first only its key (occurrences.Keyed:
+integer start and end, id; a timed occurrence is no more than that and its master, day and original
+start), and the page's timed occurrences come out as occurrences.Virtual items, which the HTTP layer
+renders straight from a per-series text template (render.OccurrenceText) without an Event each.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
     whether more follow, are settled) or the window is done; after the first span, the next is sized
     from the items per day seen so far."""
     masters = uow.list_series_masters(calendar_ids, window.end)
-    exceptions = uow.list_series_exceptions([m.id for m in masters if m.type == "seriesMaster"]) if masters else []
+    exceptions = uow.list_series_exceptions([m.id for m in masters]) if masters else []
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
     since = None if after is None else (ticks.of(event_query.instant(after[0])), ticks.of(event_query.instant(after[1])),
                                         after[2])
@@ -157,8 +160,8 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
 
 def keyed_view(uow: UnitOfWork, calendar_ids: list[str], window: Window, masters: list[Event],
                exceptions: list[Event]) -> list[occurrences.Keyed]:
-    """found_view's items, keyed, timed occurrences as occurrences.Virtual ones; `exceptions`: those of
-    the calendars' series masters (`masters`)."""
+    """The singles, exceptions and occurrences of those calendars overlapping the window, keyed (see
+    occurrences.Keyed); `exceptions`: those of the calendars' series masters (`masters`)."""
     stored = uow.query_event_window(calendar_ids, window.start, window.end)
     expanded = occurrences.expand_keyed(masters, window.start, window.end)
     return [*map(occurrences.keyed, stored), *occurrences.keyed_without_replaced(expanded, exceptions)]
@@ -175,23 +178,12 @@ def instances(rt: Runtime, principal: Principal, scope: Scope, master_id: str, w
                              master.id)
 
 
-def view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
-         masters: list[Event] | None = None) -> list[Event]:
-    """Singles, exceptions and occurrences of those calendars overlapping the window (never masters);
-    `masters`: the calendars' series masters, when the caller has them already."""
-    return [item.event for item in found_view(uow, calendar_ids, window, masters)]
-
-
-def found_view(uow: UnitOfWork, calendar_ids: list[str], window: Window,
-               masters: list[Event] | None = None) -> list[occurrences.Found]:
-    """view's events with their bounds."""
-    stored = uow.query_event_window(calendar_ids, window.start, window.end)
-    if masters is None:
-        masters = uow.list_series_masters(calendar_ids, window.end)
-    expanded = occurrences.expand_found(masters, window.start, window.end)
-    live = sorted({item.event.series_master_id for item in expanded if item.event.series_master_id})
-    exceptions = uow.list_series_exceptions(live) if live else []
-    return [*map(occurrences.found, stored), *occurrences.found_without_replaced(expanded, exceptions)]
+def view(uow: UnitOfWork, calendar_ids: list[str], window: Window) -> list[Event]:
+    """Singles, exceptions and occurrences of those calendars overlapping the window (never masters)."""
+    masters = uow.list_series_masters(calendar_ids, window.end)
+    exceptions = uow.list_series_exceptions([m.id for m in masters]) if masters else []
+    items = map(occurrences.item, keyed_view(uow, calendar_ids, window, masters, exceptions))
+    return [item.event() if type(item) is Virtual else item for item in items]
 
 
 def series_view(uow: UnitOfWork, master: Event, window: Window) -> list[Event]:
