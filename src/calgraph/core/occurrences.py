@@ -269,7 +269,6 @@ def keyed(event: Event) -> Keyed:
 def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: datetime) -> list[Keyed]:
     """expand_found's items, keyed; timed occurrences without building anything but their key."""
     out: list[Keyed] = []
-    append = out.append
     first, last = ticks.of(window_start.astimezone(timezone.utc)), ticks.of(window_end.astimezone(timezone.utc))
     for master in masters:
         series = series_of(master)
@@ -284,11 +283,10 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
             found = [(day.toordinal() - 1, ticks.of(original), ticks.of(start), ticks.of(end))
                      for day, original, start, end in recurrence.expand_timed(series, window_start, window_end)]
         ids = _item_ids(master.id)
-        oid = f"{recurrence.OID_PREFIX}{master.id}."
-        for day, original, start, end in found:
-            if cancelled and oid + ticks.date_text(day) in cancelled:
-                continue
-            append((start, end, ids(day), master, day, original))
+        if cancelled:
+            oid = f"{recurrence.OID_PREFIX}{master.id}."
+            found = [k for k in found if oid + ticks.date_text(k[0]) not in cancelled]
+        out += [(start, end, ids(day), master, day, original) for day, original, start, end in found]
     return out
 
 
