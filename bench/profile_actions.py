@@ -14,7 +14,9 @@ so that everything runs on one thread (cProfile sees one thread only). It prints
    the SQL statements themselves;
 3. cProfile's top functions over all the requests, by own time and by cumulative time.
 
-Numbers from this script are for finding hot spots; bench/meetings.py measures throughput.
+Numbers from this script are for finding hot spots; bench/meetings.py measures throughput. Requests run
+one at a time here, so the answers' grouped units of work (store/sql.py) never share a commit: each is
+a group of one, which a loaded server seldom sees (there, up to 16 answers share one SQLite commit).
 """
 
 from __future__ import annotations

@@ -205,8 +205,10 @@ def test_a_failed_group_commit_fails_every_unit(store: SqlStore, seeded: Seeded,
     real_close = sql._Group.close
     monkeypatch.setattr(sql._Group, "close", failing_close)
     event = make_event()
-    with pytest.raises(OSError, match="disk full"), store.unit_of_work(write=True, grouped=True) as uow:
+    with pytest.raises(sql.GroupCommitFailed, match="disk full") as failed, \
+            store.unit_of_work(write=True, grouped=True) as uow:
         uow.add_event(event)
+    assert isinstance(failed.value.__cause__, OSError)
     monkeypatch.setattr(sql._Group, "close", real_close)
     with store.unit_of_work() as uow:
         assert uow.get_event(seeded.mailbox.id, event.id) is None

@@ -190,7 +190,11 @@ class _GroupCommit:
                     group.error = group.error or RuntimeError("the group transaction was rolled back")
                 raise
             if not first:
-                group.driver.execute("RELEASE calgraph_unit")
+                try:
+                    group.driver.execute("RELEASE calgraph_unit")
+                except BaseException as error:  # its writes could no longer be told apart: fail the group
+                    group.error = error
+                    raise
             group.members += 1
             joined = group
         finally:
@@ -201,7 +205,11 @@ class _GroupCommit:
         if joined is not None:
             joined.done.wait()
             if joined.error is not None:
-                raise joined.error
+                raise GroupCommitFailed(f"the commit shared with other writes failed: {joined.error}") from joined.error
+
+
+class GroupCommitFailed(RuntimeError):
+    """The commit a grouped unit of work shared with others failed: none of their writes landed."""
 
 
 def alembic_config() -> Config:
