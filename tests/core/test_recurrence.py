@@ -776,6 +776,10 @@ def test_stepped_starts_equal_the_rrule_engine(case: tuple) -> None:
         return
     series = rec.series(given_, start, When(start.local + timedelta(hours=1), start.zone))
     assert list(rules._stepped_starts(series, low, high)) == list(rules._rrule_starts(series, low, high))
+    if series.steps is not None and series.steps.last is not None:   # the last start of a bounded range
+        every = list(rules._rrule_starts(series, datetime.min, datetime.max))
+        assert every[-1] <= ticks.naive(series.steps.last + series.steps.micro)
+        assert series.rule.range.type == "endDate" or every[-1] == ticks.naive(series.steps.last + series.steps.micro)
     assert list(rules._stepped_starts(series, datetime.min, low)) == list(rules._rrule_starts(series, datetime.min, low))
 
 

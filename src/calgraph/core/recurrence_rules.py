@@ -109,6 +109,7 @@ class Steps:
     first_day: int
     zone: ZoneInfo | None
     duration: int
+    last: int | None = None   # no start is after this one (numbered and endDate ranges)
 
 
 def _steps(series: Series) -> Steps | None:
@@ -131,12 +132,20 @@ def _steps(series: Series) -> Steps | None:
             zones = (None, None, None)
         if zones[0] is not None and zones[1] is zones[0] and zones[2] is zones[0]:
             zone = zones[0]
+    shifts = tuple(offset * DAY for offset in offsets)
+    skipped = sum(1 for offset in offsets if offset < anchor_offset)   # days of the first week before the anchor
+    last = None if past is None else past - 1
+    if count is not None:
+        if pattern.type == "daily":
+            last = base + (count - 1) * pattern.interval * DAY
+        else:
+            period, position = divmod(count - 1 + skipped, len(shifts))
+            last = base - anchor_offset * DAY + period * 7 * pattern.interval * DAY + shifts[position]
     return Steps(
         daily=pattern.type == "daily", base=base, micro=micro, count=count, past=past, step=pattern.interval * DAY,
         week_zero=base - anchor_offset * DAY, stride=7 * pattern.interval * DAY,
-        shifts=tuple(offset * DAY for offset in offsets),
-        skipped=sum(1 for offset in offsets if offset < anchor_offset),   # days of the first week before the anchor
-        first_day=first_day, zone=zone, duration=series.duration // timedelta(microseconds=1),
+        shifts=shifts, skipped=skipped, first_day=first_day, zone=zone,
+        duration=series.duration // timedelta(microseconds=1), last=last,
     )
 
 
@@ -444,6 +453,8 @@ def window_ticks(series: Series, first: int, last: int) -> list[tuple[int, int, 
     zone, duration = steps.zone, steps.duration
     # every start whose instant can overlap the window: local times are within 2 days of UTC ones
     low, high = first - duration - 2 * DAY, last + 2 * DAY
+    if (steps.last is not None and steps.last < low) or steps.base > high:
+        return []   # the series ended before the window, or starts after it
     offset_on, known, maximum = ticks.offset_on, ticks.offsets_in(zone), ticks.MAX
     found = []
     for local in _stepped_ticks(steps, low, high):
