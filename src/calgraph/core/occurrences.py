@@ -274,7 +274,6 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
         series = series_of(master)
         if series is None:
             continue
-        cancelled = set(master.cancelled_occurrences) if master.cancelled_occurrences else None
         if series.is_all_day:
             out += (keyed(item.event) for item in expand_found([master], window_start, window_end))
             continue
@@ -282,8 +281,11 @@ def expand_keyed(masters: Iterable[Event], window_start: datetime, window_end: d
         if found is None:
             found = [(day.toordinal() - 1, ticks.of(original), ticks.of(start), ticks.of(end))
                      for day, original, start, end in recurrence.expand_timed(series, window_start, window_end)]
+        if not found:
+            continue
         ids = _item_ids(master.id)
-        if cancelled:
+        if master.cancelled_occurrences:
+            cancelled = set(master.cancelled_occurrences)
             oid = f"{recurrence.OID_PREFIX}{master.id}."
             found = [k for k in found if oid + ticks.date_text(k[0]) not in cancelled]
         out += [(start, end, ids(day), master, day, original) for day, original, start, end in found]
