@@ -135,6 +135,7 @@ def _ticks_of(offset: timedelta | None) -> int | None:
 _DATES: dict[int, date] = {}
 _DATE_TEXTS: dict[int, str] = {}
 _CLOCK_TEXTS: dict[int, str] = {}
+DATE_TEXTS, CLOCK_TEXTS = _DATE_TEXTS, _CLOCK_TEXTS   # date_text's and clock_text's answers so far
 _ZONE_OFFSETS: dict[tzinfo, dict[int, int | None]] = {}
 _UTC_OFFSETS: dict[tuple[tzinfo, int], int | None] = {}
 

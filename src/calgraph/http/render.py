@@ -278,13 +278,15 @@ class OccurrenceText:
                 uid = encode(uid)[1:-1]
         link = id_.replace("=", "%3D")
         p = self.whole
-        if p and original == start and not start % ticks.SECOND and not end % ticks.SECOND:
+        if p and original == start and not start % _SECOND and not end % _SECOND:
             # a UTC view, whole seconds (every occurrence of a series made with a client's times)
-            day_start, clock_start = divmod(start, ticks.DAY)
-            day_end, clock_end = divmod(end, ticks.DAY)
-            date_start = ticks.date_text(day_start)
+            day_start, clock_start = divmod(start, _DAY)
+            day_end, clock_end = divmod(end, _DAY)
+            date_start = _DATE_TEXTS.get(day_start) or ticks.date_text(day_start)
             date_end = date_start if day_end == day_start else ticks.date_text(day_end)
-            clock_start, clock_end = ticks.clock_text(clock_start // ticks.SECOND), ticks.clock_text(clock_end // ticks.SECOND)
+            clock_start, clock_end = clock_start // _SECOND, clock_end // _SECOND
+            clock_start = _CLOCK_TEXTS.get(clock_start) or ticks.clock_text(clock_start)
+            clock_end = _CLOCK_TEXTS.get(clock_end) or ticks.clock_text(clock_end)
             parts = [p[0], id_, p[1], uid, p[2], link, p[3], date_start, "T", clock_start, p[4], date_end, "T", clock_end,
                      p[5], date_start, "T", clock_start, p[6]]
         else:
@@ -322,6 +324,8 @@ def _hex_date(day: int) -> str:
 
 
 _HEX_DATES: dict[int, str] = {}
+_DATE_TEXTS, _CLOCK_TEXTS = ticks.DATE_TEXTS, ticks.CLOCK_TEXTS   # ticks' tables (cleared, never replaced)
+_DAY, _SECOND = ticks.DAY, ticks.SECOND
 _PLAIN = re.compile(r"[A-Za-z0-9_\-.:@+/=]*")
 _event_texts = _Remembered(10_000, lambda ev, view: encode(event(ev, view)))
 _occurrence_texts = _Remembered(4_000, lambda item, view: OccurrenceText(item.event(), view))
