@@ -16,7 +16,7 @@ so that everything runs on one thread (cProfile sees one thread only). It prints
 
 Numbers from this script are for finding hot spots; bench/meetings.py measures throughput. Requests run
 one at a time here, so the answers' grouped units of work (store/sql.py) never share a commit: each is
-a group of one, which a loaded server seldom sees (there, up to 16 answers share one SQLite commit).
+a group of one, which a loaded server seldom sees (there, up to 32 answers share one SQLite commit).
 """
 
 from __future__ import annotations

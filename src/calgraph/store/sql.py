@@ -34,7 +34,7 @@ MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising
 _WRITE = "calgraph_write"       # execution option: this transaction starts with BEGIN IMMEDIATE
 
 
-GROUP_LIMIT = 16  # grouped units sharing one SQLite commit, at most
+GROUP_LIMIT = 32  # grouped units sharing one SQLite commit, at most
 
 
 class SqlStore:
