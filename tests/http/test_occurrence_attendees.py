@@ -133,13 +133,15 @@ def test_removing_or_cancelling_cancels_the_copy(as_alice, as_carol):
     assert sorted(view(as_alice)) == ["2025-03-17", "2025-03-24", "2025-04-07"]
 
 
-def test_deleting_the_series_or_a_new_series_time_cancels_the_copy(as_alice, as_carol):
-    for change in ("delete", "move"):
+def test_deleting_cancelling_or_moving_the_series_cancels_the_copy(as_alice, as_carol):
+    for change in ("delete", "cancel", "move"):
         meeting = series_meeting(as_alice, [BOB])
         invite_carol(as_alice, meeting)
         copy = [e for e in calendar(as_carol) if not e["isCancelled"]][-1]
         if change == "delete":
             assert as_alice.delete(f"/me/events/{meeting['id']}").status_code == 204
+        elif change == "cancel":
+            assert post(as_alice, meeting["id"], "cancel", comment="Off").status_code == 202
         else:
             r = as_alice.patch(f"/me/events/{meeting['id']}", json={
                 "start": {"dateTime": "2025-03-17T10:00:00", "timeZone": BERLIN},
@@ -151,7 +153,7 @@ def test_deleting_the_series_or_a_new_series_time_cancels_the_copy(as_alice, as_
         assert got["isCancelled"] is True, change
         assert got["subject"] == "Canceled: Standup" and entry(got, "carol@contoso.com")
         as_alice.delete(f"/me/events/{meeting['id']}")
-    assert len(of_type(messages(as_carol), "eventMessage")) == 2
+    assert len(of_type(messages(as_carol), "eventMessage")) == 3
 
 
 def test_joining_the_series_replaces_the_copy_of_the_occurrence(as_alice, as_carol):

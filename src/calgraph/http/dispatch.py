@@ -67,8 +67,8 @@ class Dispatcher:
     def _context(self, request: Request, raw_path: str, body: bytes) -> RequestContext:
         principal = authenticate(request.headers, self.tokens)
         address = routing.parse(raw_path)
-        options = odata.parse_query_string(request.scope.get("query_string", b""))
         prefs = odata.parse_prefer(request.headers.getlist("prefer"))
+        options = odata.parse_query_string(request.scope.get("query_string", b""), prefs)
         if prefs.timezone is not None:
             timezones.resolve(prefs.timezone)
         return RequestContext(

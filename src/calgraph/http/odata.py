@@ -8,15 +8,13 @@ without `$` (`select=`), as Graph allows, and mean the same option (`select` wit
 `Prefer: odata.maxpagesize=N` is the page size of a list (events, calendarView, instances, messages, users
 and the short lists) when the request gives no `$top` (at most 1000, as `$top`); it is then echoed as
 `Preference-Applied: odata.maxpagesize=N` and repeated in the nextLink as `$top=N`, so every page has the same
-size whether or not the client sends the header again. A request's Prefer header reaches parse_list_options
-through the options dict that parse_query_string made for the same request (see _RequestPrefs), so no
-resource handler has to pass it along.
+size whether or not the client sends the header again. The request's Preferences ride on the options dict
+(parse_query_string(raw, prefs), see QueryOptions), so no resource handler has to pass them along.
 """
 
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 from urllib.parse import quote, unquote_to_bytes
@@ -40,22 +38,17 @@ _INT32_MAX = 2**31 - 1
 
 
 class QueryOptions(dict):
-    """parse_query_string's result: a plain {name: value} dict that also carries the Preferences that
-    parse_prefer read for the same request (None until then)."""
+    """parse_query_string's result: a plain {name: value} dict that also carries the request's
+    Preferences (None when not given)."""
 
     prefs: "Preferences | None" = None
 
 
-# The options dict of the request being parsed in this context (thread), so that parse_prefer, which
-# runs after parse_query_string for each request, can attach the preferences to it.
-_LAST_OPTIONS: ContextVar[QueryOptions | None] = ContextVar("calgraph_last_query_options", default=None)
-
-
-def parse_query_string(raw: bytes | str) -> dict[str, str]:
+def parse_query_string(raw: bytes | str, prefs: "Preferences | None" = None) -> dict[str, str]:
     """`scope["query_string"]` -> {lower-cased name: decoded value}, in order. Duplicates are a 400."""
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     out: QueryOptions = QueryOptions()
-    _LAST_OPTIONS.set(out)
+    out.prefs = prefs
     for piece in data.split(b"&"):
         if not piece:
             continue
@@ -295,15 +288,11 @@ def parse_prefer(header_values: list[str]) -> Preferences:
                 found.setdefault(name, value)
     body = found.get("outlook.body-content-type", "").lower()
     size = found.get(MAX_PAGE_SIZE_PREF, "")
-    prefs = Preferences(
+    return Preferences(
         timezone=found.get("outlook.timezone"),
         body_content_type=body if body in ("text", "html") else None,  # type: ignore[arg-type]
         max_page_size=int(size) if re.fullmatch(r"\d{1,10}", size) and 0 < int(size) <= _INT32_MAX else None,
     )
-    options = _LAST_OPTIONS.get()
-    if options is not None and options.prefs is None:  # this request's options (see QueryOptions)
-        options.prefs = prefs
-    return prefs
 
 
 def applied_header(prefs: Preferences) -> str | None:

@@ -41,6 +41,7 @@ def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comme
         if is_part_of_series(meeting):  # an occurrence id: that occurrence only
             occurrence_writes.cancel(rt, uow, mailbox, None, meeting, comment)
             return
+        occurrence_writes.cancel_standalone(rt, uow, mailbox, meeting, comment)
         occurrence_writes.drop_exceptions(uow, [meeting])
         organizer = delivery.party(uow, mailbox)
         members = delivery.members(uow, mailbox)
