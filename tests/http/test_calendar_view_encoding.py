@@ -1,4 +1,4 @@
-"""calendarView answers items as JSON text made item by item (render.event_text / occurrence_text, from
+"""calendarView answers items as JSON text made item by item (render_text.event_text / occurrence_text, from
 templates and remembered texts); with $select the same items go through render.event as dicts. Selecting
 every property must give the same items, byte for byte, for every kind of item and view."""
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from typing import Any
 
 import pytest
 

@@ -14,7 +14,7 @@ from calgraph.core import body as bodies
 from calgraph.core import datetimes, recurrence
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
-from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox, When
+from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox
 
 MAX_ATTENDEES = 500
 

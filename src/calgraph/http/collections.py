@@ -34,7 +34,7 @@ def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, c
 
 def encoded_collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
                        to_texts: Callable[[list[T]], list[str]], next_options: dict[str, str] | None = None) -> Reply:
-    """collection() without $select, its items given as JSON text (render.encode) by `to_texts`: the
+    """collection() without $select, its items given as JSON text (render_text.encode) by `to_texts`: the
     same answer."""
     body: dict[str, Any] = {"@odata.context": context}
     if page.total is not None:

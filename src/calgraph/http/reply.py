@@ -20,7 +20,7 @@ def no_content() -> Reply:
 
 class Encoded:
     """A body value given as JSON text already: the array of these items' texts (a long collection's
-    `value`, made item by item with render.encode), written into the reply as it is."""
+    `value`, made item by item with render_text), written into the reply as it is."""
 
     __slots__ = ("items",)
 
@@ -32,21 +32,22 @@ def encode_body(body: dict[str, Any]) -> str | bytes:
     """The reply's JSON text: compact, UTF-8 (not ASCII-escaped); Encoded values as they are (then as
     bytes, joined once: a page of a year's view is megabytes, and each copy of it costs)."""
     if not any(type(value) is Encoded for value in body.values()):
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return dumps(body)
     parts: list[bytes] = []
     for name, value in body.items():
-        parts.append(f',{_dumps(name)}:'.encode())
+        parts.append(f',{dumps(name)}:'.encode())
         if type(value) is Encoded:
             items = [text.encode() for text in value.items]
             parts.append(b"[")
             parts += [item for text in items for item in (b",", text)][1:]
             parts.append(b"]")
         else:
-            parts.append(_dumps(value).encode())
+            parts.append(dumps(value).encode())
     parts[0] = b"{" + parts[0][1:]
     parts.append(b"}")
     return b"".join(parts)
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
+    """Compact JSON text, UTF-8 (not ASCII-escaped): how every reply body is encoded."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -12,7 +12,7 @@ a page expands only about what it returns, and reading a whole year page by page
 reading it at once does, not pages x year. There every item is first only its key (occurrences.Keyed:
 integer start and end, id; a timed occurrence is no more than that and its master, day and original
 start), and the page's timed occurrences come out as occurrences.Virtual items, which the HTTP layer
-renders straight from a per-series text template (render.OccurrenceText) without an Event each.
+renders straight from a per-series text template (render_text.OccurrenceText) without an Event each.
 """
 
 from __future__ import annotations

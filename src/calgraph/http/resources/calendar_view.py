@@ -14,7 +14,7 @@ from calgraph.core.datetimes import parse_instant
 from calgraph.core.errors import InvalidParameter
 from calgraph.core.model import Event
 from calgraph.core.occurrences import Virtual
-from calgraph.http import odata, render
+from calgraph.http import odata, render, render_text
 from calgraph.http.collections import collection, encoded_collection, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
@@ -90,24 +90,24 @@ def _texts(shown: render.View) -> Callable[[list[Event | Virtual]], list[str]]:
 
     def to_texts(items: list[Event | Virtual]) -> list[str]:
         templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
-        series: dict[int, render.OccurrenceText] = {}   # id(master) -> its occurrences' text
+        series: dict[int, render_text.OccurrenceText] = {}   # id(master) -> its occurrences' text
         out = []
         for item in items:
             if type(item) is Virtual:
                 master = item.master
                 text = series.get(id(master))
                 if text is None:
-                    text = series[id(master)] = render.occurrence_text(item, shown)
+                    text = series[id(master)] = render_text.occurrence_text(item, shown)
                 out.append(text.text(item))
             elif item.type != "occurrence" or item.series_master_id is None:
-                out.append(render.event_text(item, shown))
+                out.append(render_text.event_text(item, shown))
             else:   # occurrences built as Events (all-day ones; instances): from a template, never remembered
                 template = templates.get(item.series_master_id)
                 if template is None:
                     template = templates[item.series_master_id] = render.event(item, shown)
-                    out.append(render.encode(template))
+                    out.append(render_text.encode(template))
                 else:
-                    out.append(render.encode(render.occurrence(template, item, shown)))
+                    out.append(render_text.encode(render.occurrence(template, item, shown)))
         return out
     return to_texts
 
