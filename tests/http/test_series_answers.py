@@ -112,6 +112,10 @@ def test_declining_the_series_after_answering_an_occurrence(as_alice, as_bob):
     assert_error(as_bob.get(f"/me/events/{accepted}"), 404, "ErrorItemNotFound")
     assert_error(post(as_bob, accepted, "tentativelyAccept"), 404, "ErrorItemNotFound")
     assert status(as_alice.get(f"/me/events/{meeting['id']}").json(), "bob@contoso.com") == "declined"
+    # the organizer's exception that held Bob's accept of that occurrence records the decline too
+    organizers = view(as_alice)
+    assert organizers["2025-03-24"]["type"] == "exception"
+    assert {status(o, "bob@contoso.com") for o in organizers.values()} == {"declined"}
 
 
 def test_organizer_change_of_an_occurrence_the_attendee_declined(as_alice, as_bob):

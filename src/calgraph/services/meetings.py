@@ -8,6 +8,7 @@ from __future__ import annotations
 from calgraph.core import scheduling
 from calgraph.core.errors import NotOrganizer
 from calgraph.core.model import EmailAddress, When
+from calgraph.core.scheduling import series
 from calgraph.core.scheduling.responses import check as check_response
 from calgraph.core.occurrence_changes import is_part_of_series
 from calgraph.core.permissions import Principal
@@ -27,8 +28,10 @@ def respond(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         if answer.action == "decline":
             occurrence_writes.drop_exceptions(uow, [copy])  # the whole series leaves the calendar
         meeting, organizer = delivery.organizer_of(uow, copy)
-        outcome = scheduling.respond(copy, answer, delivery.party(uow, mailbox), meeting, organizer,
-                                     delivery.stamp(rt))
+        responder, stamp = delivery.party(uow, mailbox), delivery.stamp(rt)
+        outcome = scheduling.respond(copy, answer, responder, meeting, organizer, stamp)
+        if answer.action == "decline" and answer.send_response and meeting is not None and meeting.recurrence:
+            series.decline_exceptions(outcome, uow.list_series_exceptions([meeting.id]), responder, stamp)
         delivery.apply(uow, outcome)
 
 

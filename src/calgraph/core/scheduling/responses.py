@@ -82,7 +82,7 @@ def respond(copy: Event, answer: MeetingResponse, responder: Party, meeting: Eve
 
     if meeting is not None and not meeting.is_cancelled:
         outcome.change(meeting, meeting.evolve(
-            attendees=_record(meeting, responder, status, answer.proposed_new_time),
+            attendees=record_answer(meeting, responder, status, answer.proposed_new_time),
             change_key=stamp.ids.change_key(), last_modified=stamp.now))
     prefix = PROPOSAL_PREFIX if answer.proposed_new_time is not None else kind.prefix
     meeting_info = messages.info(copy, kind.message_type, response_type=kind.response,
@@ -104,7 +104,7 @@ def _own_entry(copy: Event, responder: Party, status: ResponseStatus) -> tuple[A
     return visible_attendees(copy, responder.key, status)
 
 
-def _record(meeting: Event, responder: Party, status: ResponseStatus,
+def record_answer(meeting: Event, responder: Party, status: ResponseStatus,
             proposal: TimeSlot | None) -> tuple[Attendee, ...]:
     """The organizer's attendee list with the responder's status and proposal (an invitee who was not
     listed, e.g. a group member or a forward's recipient, is added as optional)."""

@@ -12,7 +12,8 @@ series through the single-event rules.
   removed, on both sides). Declining the series moves it to Deleted Items with every occurrence (its
   exception rows are deleted), so its occurrences are gone like the series: GET, PATCH or an answer on any
   of their ids (item id or `OID.…`) is 404 ErrorItemNotFound, until the organizer's new time of the series
-  brings it back (decision 12). The organizer's exceptions keep the answers given to them before.
+  brings it back (decision 12). With sendResponse the organizer's exceptions that list the attendee record
+  the decline too (`decline_exceptions`): the attendee holds none of those occurrences any more.
 * Cancelling an occurrence (organizer only): it is listed in the organizer's and every attendee's copy's
   `cancelledOccurrences` (each under its own master id, matched by date) and every attendee receives a
   meetingCancelled message about that occurrence.
@@ -31,14 +32,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from calgraph.core import occurrences, recurrence
 from calgraph.core.errors import NotOrganizer
-from calgraph.core.model import EmailAddress, Event
+from calgraph.core.model import EmailAddress, Event, ResponseStatus
 from calgraph.core.occurrence_changes import as_exception, occurrence_oid, with_cancelled
 from calgraph.core.scheduling.cancellation import send_cancellations
 from calgraph.core.scheduling import copies
 from calgraph.core.scheduling.audience import invitees
 from calgraph.core.scheduling.invitations import INFORMATIONAL, send_requests
 from calgraph.core.scheduling.outcome import Outcome, Party, Stamp
-from calgraph.core.scheduling.responses import MeetingResponse, respond
+from calgraph.core.scheduling.responses import MeetingResponse, record_answer, respond
 
 
 def respond_to_occurrence(copy_master: Event, copy: Event, answer: MeetingResponse, responder: Party,
@@ -53,6 +54,16 @@ def respond_to_occurrence(copy_master: Event, copy: Event, answer: MeetingRespon
         if copy.type == "exception":
             outcome.deleted_events.append((copy.mailbox_id, copy.id))
     return stored(outcome)
+
+
+def decline_exceptions(outcome: Outcome, exceptions: Iterable[Event], responder: Party, stamp: Stamp) -> Outcome:
+    """The attendee declined the whole series (with sendResponse): each of the organizer's `exceptions`
+    that lists them records the decline, whatever they answered that occurrence before."""
+    status = ResponseStatus("declined", stamp.now)
+    for exception in exceptions:
+        if any(a.email.address.lower() == responder.key for a in exception.attendees):
+            outcome.change(exception, exception.evolve(attendees=record_answer(exception, responder, status, None)))
+    return outcome
 
 
 def cancel_occurrence(master: Event, occurrence: Event, comment: str | None, organizer: Party,
