@@ -603,6 +603,17 @@ def oracle(pattern: dict, range_: dict, start: When, end: When, all_day: bool,
     return found
 
 
+def draw_range(draw: Any, day: date) -> dict[str, Any]:
+    """A random recurrenceRange starting on `day`: endDate, noEnd or numbered."""
+    range_: dict[str, Any] = {"type": draw(st.sampled_from(["endDate", "noEnd", "numbered"])),
+                              "startDate": day.isoformat()}
+    if range_["type"] == "numbered":
+        range_["numberOfOccurrences"] = draw(st.one_of(st.integers(1, 30), st.integers(31, 400)))
+    if range_["type"] == "endDate":
+        range_["endDate"] = (day + timedelta(days=draw(st.integers(0, 800)))).isoformat()
+    return range_
+
+
 @st.composite
 def series_cases(draw: st.DrawFn) -> tuple:
     kind = draw(st.sampled_from(["daily", "weekly", "absoluteMonthly", "relativeMonthly", "absoluteYearly",
@@ -629,12 +640,7 @@ def series_cases(draw: st.DrawFn) -> tuple:
         start_local = datetime.combine(day, clock_time)
         end = When(start_local + timedelta(minutes=draw(st.integers(15, 3 * 24 * 60))), zone)
     start = When(start_local, zone)
-    range_: dict[str, Any] = {"type": draw(st.sampled_from(["endDate", "noEnd", "numbered"])),
-                              "startDate": day.isoformat()}
-    if range_["type"] == "numbered":
-        range_["numberOfOccurrences"] = draw(st.one_of(st.integers(1, 30), st.integers(31, 400)))
-    if range_["type"] == "endDate":
-        range_["endDate"] = (day + timedelta(days=draw(st.integers(0, 800)))).isoformat()
+    range_ = draw_range(draw, day)
     if draw(st.booleans()):
         range_["recurrenceTimeZone"] = draw(st.sampled_from(ZONES))
     origin = datetime.combine(day, time()).replace(tzinfo=UTC)
@@ -755,12 +761,7 @@ def stepped_cases(draw: st.DrawFn) -> tuple:
                                 st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45]),
                                           st.sampled_from([0, 59]), st.sampled_from([0, 0, 1, 500000]))))
     start = When(datetime.combine(day, clock_time), zone)
-    range_: dict[str, Any] = {"type": draw(st.sampled_from(["endDate", "noEnd", "numbered"])),
-                              "startDate": day.isoformat()}
-    if range_["type"] == "numbered":
-        range_["numberOfOccurrences"] = draw(st.one_of(st.integers(1, 30), st.integers(31, 400)))
-    if range_["type"] == "endDate":
-        range_["endDate"] = (day + timedelta(days=draw(st.integers(0, 800)))).isoformat()
+    range_ = draw_range(draw, day)
     low = datetime.combine(day, time()) + timedelta(minutes=draw(st.integers(-3 * 24 * 60, 24 * 60 * 900)))
     high = low + timedelta(minutes=draw(st.one_of(st.integers(0, 3 * 24 * 60), st.integers(0, 24 * 60 * 400))))
     return {"pattern": pattern, "range": range_}, start, low, high

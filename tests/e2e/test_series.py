@@ -29,10 +29,15 @@ BERLIN = "W. Europe Standard Time"
 PEOPLE = {"ser.uma@contoso.test": "Uma Ulm", "ser.vic@contoso.test": "Vic Vogt"}
 
 
+def tokens_by_name(tenant, people: dict[str, str]) -> dict[str, str]:
+    """Provision `people` (`prefix.name@…`: display name); their tokens by `name`."""
+    made, _ = provision(tenant.db_url, people)
+    return {address.split("@")[0].split(".")[1]: token for address, token in made.items()}
+
+
 @pytest.fixture(scope="module")
 def tokens(tenant) -> dict[str, str]:
-    made, _ = provision(tenant.db_url, PEOPLE)
-    return {address.split("@")[0].split(".")[1]: token for address, token in made.items()}
+    return tokens_by_name(tenant, PEOPLE)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ The people here are this module's own (oid.*@contoso.test)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,8 +22,8 @@ from msgraph.generated.users.item.events.item.cancel.cancel_post_request_body im
 from msgraph.generated.users.item.events.item.event_item_request_builder import EventItemRequestBuilder
 
 from tests.e2e.conftest import graph_error
-from tests.e2e.test_meetings import attendee_copy, provision
-from tests.e2e.test_series import calendar_view, weekly
+from tests.e2e.test_meetings import attendee_copy
+from tests.e2e.test_series import calendar_view, people, tokens_by_name, weekly  # noqa: F401 (people: a fixture)
 
 PEOPLE = {"oid.wes@contoso.test": "Wes West", "oid.xia@contoso.test": "Xia Xu"}
 WINDOW = ("2025-03-17T00:00:00Z", "2025-03-31T00:00:00Z")   # Mon/Wed 17, 19, 24, 26 March
@@ -32,13 +31,7 @@ WINDOW = ("2025-03-17T00:00:00Z", "2025-03-31T00:00:00Z")   # Mon/Wed 17, 19, 24
 
 @pytest.fixture(scope="module")
 def tokens(tenant) -> dict[str, str]:
-    made, _ = provision(tenant.db_url, PEOPLE)
-    return {address.split("@")[0].split(".")[1]: token for address, token in made.items()}
-
-
-@pytest.fixture
-def people(tenant, tokens) -> dict[str, Any]:
-    return {key: tenant.client(token) for key, token in tokens.items()}
+    return tokens_by_name(tenant, PEOPLE)
 
 
 def oid(master_id: str, day: str) -> str:

@@ -32,7 +32,7 @@ from calgraph.core.model import Event
 from calgraph.core.recurrence import Occurrence, Series
 
 _OID = recurrence.OID_PREFIX.encode()
-_DATE_HEX = slice(len(ICAL_UID_PREFIX), len(ICAL_UID_PREFIX) + 8)
+DATE_HEX = slice(len(ICAL_UID_PREFIX), len(ICAL_UID_PREFIX) + 8)   # an iCalUId's instance-date bytes, as hex
 
 
 def item_id(master_id: str, day: date) -> str:
@@ -100,16 +100,21 @@ def parse_item_id(value: str) -> tuple[str, date] | None:
 
 def instance_uid(ical_uid: str, day: date) -> str:
     """The series' iCalUId with the occurrence's date in its instance-date bytes (YYYY MM DD, hex)."""
-    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < _DATE_HEX.stop:
+    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < DATE_HEX.stop:
         return ical_uid
-    return f"{ical_uid[:_DATE_HEX.start]}{day.year:04X}{day.month:02X}{day.day:02X}{ical_uid[_DATE_HEX.stop:]}"
+    return f"{ical_uid[:DATE_HEX.start]}{date_hex(day)}{ical_uid[DATE_HEX.stop:]}"
+
+
+def date_hex(day: date) -> str:
+    """An occurrence's date as an iCalUId's instance-date bytes (YYYY MM DD, hex)."""
+    return f"{day.year:04X}{day.month:02X}{day.day:02X}"
 
 
 def series_uid(ical_uid: str) -> str:
     """The iCalUId shared by a whole series (instance date zeroed): beta's `uid`."""
-    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < _DATE_HEX.stop:
+    if not ical_uid.startswith(ICAL_UID_PREFIX) or len(ical_uid) < DATE_HEX.stop:
         return ical_uid
-    return f"{ical_uid[:_DATE_HEX.start]}00000000{ical_uid[_DATE_HEX.stop:]}"
+    return f"{ical_uid[:DATE_HEX.start]}00000000{ical_uid[DATE_HEX.stop:]}"
 
 
 def series_of(master: Event) -> Series | None:

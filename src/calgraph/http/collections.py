@@ -20,26 +20,24 @@ def owner_segment(mailbox: Mailbox) -> str:
 def collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
                to_json: Callable[[T], dict[str, Any]], next_options: dict[str, str] | None = None) -> Reply:
     """`next_options`: query options the nextLink sets beside `$skip` (replacing any given)."""
-    body: dict[str, Any] = {"@odata.context": context}
-    if page.total is not None:
-        body["@odata.count"] = page.total
     shown = options.select and (*options.select, *options.expand)
-    body["value"] = [render.select(to_json(item), shown) for item in page.items]
-    if page.has_more and page.items:
-        repeated = {**options.options, **(next_options or {})}
-        body["@odata.nextLink"] = odata.next_link(
-            ctx.base_url, ctx.raw_path, repeated, options.query.skip + len(page.items))
-    return Reply(200, body)
+    return _page(ctx, page, options, context, [render.select(to_json(item), shown) for item in page.items],
+                 next_options)
 
 
 def encoded_collection(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str,
                        to_texts: Callable[[list[T]], list[str]], next_options: dict[str, str] | None = None) -> Reply:
     """collection() without $select, its items given as JSON text (render_text.encode) by `to_texts`: the
     same answer."""
+    return _page(ctx, page, options, context, Encoded(to_texts(page.items)), next_options)
+
+
+def _page(ctx: RequestContext, page: Page[T], options: odata.ListOptions, context: str, value: Any,
+          next_options: dict[str, str] | None) -> Reply:
     body: dict[str, Any] = {"@odata.context": context}
     if page.total is not None:
         body["@odata.count"] = page.total
-    body["value"] = Encoded(to_texts(page.items))
+    body["value"] = value
     if page.has_more and page.items:
         repeated = {**options.options, **(next_options or {})}
         body["@odata.nextLink"] = odata.next_link(

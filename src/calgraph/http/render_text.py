@@ -85,8 +85,8 @@ class OccurrenceText:
         self.zone = timezones.resolve(view.timezone) if view.timezone is not None else None
         self.beta = view.beta
         uid = sample.ical_uid
-        self.uid_dated = uid.startswith(ICAL_UID_PREFIX) and len(uid) >= len(ICAL_UID_PREFIX) + 8
-        self.uid_head, self.uid_tail = uid[:len(ICAL_UID_PREFIX)], uid[len(ICAL_UID_PREFIX) + 8:]
+        self.uid_dated = uid.startswith(ICAL_UID_PREFIX) and len(uid) >= occurrences.DATE_HEX.stop
+        self.uid_head, self.uid_tail = uid[:occurrences.DATE_HEX.start], uid[occurrences.DATE_HEX.stop:]
         self.uid_plain = _PLAIN.fullmatch(uid) is not None   # needs no JSON escaping
         self.uid = uid if self.uid_plain else encode(uid)[1:-1]
         # `whole`: the pieces around the start, end and originalStart of a UTC view given as date and clock texts
@@ -141,8 +141,7 @@ def _hex_date(day: int) -> str:
     """The instance-date bytes of an iCalUId (occurrences.instance_uid) for day number `day`, as hex."""
     known = _HEX_DATES.get(day)
     if known is None:
-        d = ticks.day_of(day * ticks.DAY)
-        known = _HEX_DATES[day] = f"{d.year:04X}{d.month:02X}{d.day:02X}"
+        known = _HEX_DATES[day] = occurrences.date_hex(ticks.day_of(day * ticks.DAY))
         if len(_HEX_DATES) > 100_000:
             _HEX_DATES.clear()
     return known
