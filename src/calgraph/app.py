@@ -8,6 +8,7 @@ from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
     calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
 )
+from calgraph.http.resources import mailbox_settings, places, schedule
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
@@ -21,6 +22,9 @@ ROUTE_TABLES = (
     calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
+    mailbox_settings.ROUTES,
+    schedule.ROUTES,
+    places.ROUTES,
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 NEVER = datetime(1, 1, 1, tzinfo=timezone.utc)
 T = TypeVar("T")
 
-MailboxKind = Literal["user", "group"]
+MailboxKind = Literal["user", "group", "room"]
 ResponseType = Literal["none", "organizer", "tentativelyAccepted", "accepted", "declined", "notResponded"]
 EventType = Literal["singleInstance", "occurrence", "exception", "seriesMaster"]
 
@@ -28,7 +28,7 @@ class EmailAddress:
 
 @dataclass(frozen=True)
 class Mailbox:
-    """A user or a Microsoft 365 group: both own calendars (a group exactly one)."""
+    """A user, a Microsoft 365 group or a room (a resource mailbox): all own calendars (a group exactly one)."""
 
     id: str
     kind: MailboxKind

@@ -12,6 +12,7 @@ from typing import Callable
 from urllib.parse import unquote
 
 from calgraph.core.errors import BadRequest, UnknownRoute
+from calgraph.http import availability_routes
 
 DEFAULT = "@default"  # `/calendar` and `/calendargroup`: the owner's default calendar / calendar group
 
@@ -41,6 +42,8 @@ class Address:
     mail_folder: str | None = None
     message: str | None = None
     permission: str | None = None
+    place: str | None = None         # /places/{id or address}; a room list's address for .../rooms
+    option: str | None = None        # a mailboxSettings member, a function parameter (see availability_routes)
 
 
 class _Cursor:
@@ -90,6 +93,8 @@ def parse(raw_path: str) -> Address:
         owner = Owner(kind, cur.take())
         scope = _user_scope if kind == "user" else _group_scope
         return scope(cur, Address(version, kind, owner))
+    if head == "places":
+        return availability_routes.places(cur, Address(version, "places"))
     raise UnknownRoute(segments[1])
 
 
@@ -101,7 +106,7 @@ def _user_scope(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return addr
     seg = cur.literal()
-    handler = _USER_CHILDREN.get(seg)
+    handler = _USER_CHILDREN.get(seg) or availability_routes.user_function(seg)
     if handler is None:
         raise _unknown(cur)
     return handler(cur, addr)
@@ -137,6 +142,8 @@ def _calendar_children(cur: _Cursor, addr: Address) -> Address:
         return _events(cur, addr)
     if seg == "calendarview" and cur.done():
         return replace(addr, kind="calendarView")
+    if seg == "getschedule" and cur.done():
+        return replace(addr, kind="getSchedule")
     if seg == "calendarpermissions":
         if cur.done():
             return replace(addr, kind="calendarPermissions")
@@ -220,6 +227,7 @@ _USER_CHILDREN: dict[str, Step] = {
     "calendarview": _calendar_view,
     "mailfolders": _mail_folders,
     "messages": _messages,
+    **availability_routes.USER_CHILDREN,
 }
 
 _GROUP_CHILDREN: dict[str, Step] = {

@@ -50,7 +50,17 @@ def _new_mailbox(uow: UnitOfWork, ids: Ids, clock: Clock, kind: MailboxKind, add
 
 def add_user(uow: UnitOfWork, ids: Ids, clock: Clock, address: str, name: str | None = None) -> Mailbox:
     """Create a user mailbox with its default calendar group, calendar and mail folders."""
-    user = _new_mailbox(uow, ids, clock, "user", address, name)
+    return _add_person_like(uow, ids, clock, "user", address, name)
+
+
+def add_resource_mailbox(uow: UnitOfWork, ids: Ids, clock: Clock, address: str, name: str | None) -> Mailbox:
+    """A room's mailbox: set up as a user's (calendar group, calendar, folders), of kind room."""
+    return _add_person_like(uow, ids, clock, "room", address, name)
+
+
+def _add_person_like(uow: UnitOfWork, ids: Ids, clock: Clock, kind: MailboxKind, address: str,
+                     name: str | None) -> Mailbox:
+    user = _new_mailbox(uow, ids, clock, kind, address, name)
     group = CalendarGroup(
         id=ids.item(), mailbox_id=user.id, name=DEFAULT_CALENDAR_GROUP_NAME,
         class_id=DEFAULT_CALENDAR_GROUP_CLASS_ID, change_key=ids.change_key(), is_default=True,
@@ -93,7 +103,7 @@ def list_mailboxes(uow: UnitOfWork, kind: MailboxKind) -> list[Mailbox]:
 
 
 def list_users(uow: UnitOfWork) -> list[Mailbox]:
-    return list_mailboxes(uow, "user")
+    return [m for m in list_mailboxes(uow, "user") if m.kind == "user"]   # room mailboxes: `rooms list`
 
 
 def list_groups(uow: UnitOfWork) -> list[Mailbox]:

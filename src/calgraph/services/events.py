@@ -10,7 +10,7 @@ from calgraph.core import occurrence_changes, permissions, scheduling
 from calgraph.core.model import Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
-from calgraph.services import access, delivery, occurrence_writes
+from calgraph.services import access, delivery, occurrence_writes, room_booking
 from calgraph.services.lookup import Scope, calendar_of, find, find_any, find_for_change
 from calgraph.services.runtime import Runtime
 
@@ -72,6 +72,10 @@ def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[
             organizer = delivery.party(uow, mailbox)
             delivery.apply(uow, scheduling.invite(
                 event, organizer, delivery.parties(uow, recipients, organizer), members, delivery.stamp(rt)))
+            booked = room_booking.book(rt, uow, event)
+            if booked is not event:
+                uow.update_event(booked, expected_change_key=event.change_key)
+                event = booked
         return OneEvent(mailbox, event)
 
 
@@ -100,6 +104,8 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         if event.type == "seriesMaster" and not rebuilt:  # the exceptions follow (occurrence_changes)
             occurrence_writes.series_changed(rt, uow, event, updated, outcome, organizer, parties, members, copies)
         delivery.apply(uow, outcome)
+        if event.is_organizer and everyone:
+            updated = room_booking.book(rt, uow, updated, event)
         uow.update_event(updated, expected_change_key=event.change_key)
         return OneEvent(mailbox, updated)
 
@@ -119,5 +125,6 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             delivery.apply(uow, scheduling.cancel(
                 event, None, organizer, delivery.parties(uow, scheduling.invitees(event, members), organizer),
                 members, delivery.copies_of(uow, event), delivery.stamp(rt)))
+            room_booking.release(uow, event)
         else:
             uow.delete_event(mailbox.id, event.id)

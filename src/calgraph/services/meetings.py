@@ -12,7 +12,7 @@ from calgraph.core.scheduling import series
 from calgraph.core.scheduling.responses import check as check_response
 from calgraph.core.occurrence_changes import is_part_of_series
 from calgraph.core.permissions import Principal
-from calgraph.services import delivery, occurrence_writes
+from calgraph.services import delivery, occurrence_writes, room_booking
 from calgraph.services.lookup import Scope, find_for_change, master_of
 from calgraph.services.runtime import Runtime
 
@@ -51,6 +51,7 @@ def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comme
         invited = delivery.parties(uow, scheduling.invitees(meeting, members), organizer)
         delivery.apply(uow, scheduling.cancel(meeting, comment, organizer, invited, members,
                                               delivery.copies_of(uow, meeting), delivery.stamp(rt)))
+        room_booking.release(uow, meeting)
 
 
 def forward(rt: Runtime, principal: Principal, scope: Scope, event_id: str, recipients: list[EmailAddress],

@@ -27,6 +27,8 @@ from calgraph.core.model import (
     Mailbox,
     Message,
 )
+from calgraph.core.availability.places import Place
+from calgraph.core.availability.settings import MailboxSettings
 from calgraph.core.query import ItemQuery, Page
 
 # Filterable / sortable property paths per collection (anything else is a 400 in the HTTP layer).
@@ -57,7 +59,8 @@ class UnitOfWork(Protocol):
     def add_mailbox(self, mailbox: Mailbox) -> None: ...
     def get_mailbox(self, key: str) -> Mailbox | None:
         """By id, or by address (case-insensitive)."""
-    def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]: ...
+    def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
+        """Kind "user" lists room mailboxes too (Graph lists them among the users)."""
     def add_group_member(self, group_id: str, user_id: str) -> None: ...
     def list_group_members(self, group_id: str) -> list[Mailbox]: ...
     def is_group_member(self, group_id: str, user_id: str) -> bool: ...
@@ -132,6 +135,20 @@ class UnitOfWork(Protocol):
         """The meeting messages of one mailbox that link to that event, oldest first."""
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None: ...
     def delete_message(self, mailbox_id: str, message_id: str) -> None: ...
+
+    # -- availability: mailbox settings, places, resource booking ------------------------------------
+    def get_mailbox_settings(self, mailbox_id: str) -> MailboxSettings | None:
+        """None until the mailbox's settings were first changed (the defaults apply)."""
+    def put_mailbox_settings(self, mailbox_id: str, settings: MailboxSettings) -> None: ...
+    def add_place(self, place: Place) -> None: ...
+    def get_place(self, key: str) -> Place | None:
+        """By id, or by address (case-insensitive)."""
+    def list_places(self, kind: str, list_id: str | None = None) -> list[Place]:
+        """Rooms or room lists in creation order; with `list_id` only the rooms of that list."""
+    def update_place(self, place: Place) -> None: ...
+    def lock_resource(self, mailbox_id: str) -> None:
+        """Serialise the write units that book one resource mailbox until this one ends (its booking
+        decisions then see each other's results)."""
 
 
 class Store(Protocol):

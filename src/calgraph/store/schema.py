@@ -181,3 +181,24 @@ messages = Table(
     Index("ix_messages_folder_received", "folder_id", "received"),
     Index("ix_messages_seq", "seq"),
 )
+
+
+# -- availability: mailbox settings, places (rooms and room lists) ---------------------------------
+
+mailbox_settings = Table(
+    "mailbox_settings", metadata,
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", Text, nullable=False),                # the whole MailboxSettings as JSON
+)
+
+places = Table(
+    "places", metadata,
+    Column("id", ID, primary_key=True),
+    Column("kind", String(10), nullable=False),          # room | roomList
+    Column("address_lower", String(320), nullable=False, unique=True),
+    Column("display_name_lower", String(400), nullable=False),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=True),
+    Column("list_id", ID, nullable=True, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("data", Text, nullable=False),                # the whole Place as JSON
+)

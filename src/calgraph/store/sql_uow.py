@@ -20,13 +20,14 @@ from calgraph.store.schema import (
     mailboxes,
     settings,
 )
+from calgraph.store.sql_availability import AvailabilityMixin
 from calgraph.store.sql_items import ItemsMixin
 
 
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(ItemsMixin):
+class SqlUnitOfWork(ItemsMixin, AvailabilityMixin):
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
@@ -72,7 +73,8 @@ class SqlUnitOfWork(ItemsMixin):
 
     def list_mailboxes(self, kind: str, query: ItemQuery) -> Page[Mailbox]:
         order = [*order_clauses("mailbox", query.orderby), mailboxes.c.seq, binary_text(mailboxes.c.id)]
-        return self.page(mailboxes, [mailboxes], [mailboxes.c.kind == kind, where_clause("mailbox", query.filter)],
+        kinds = ("user", "room") if kind == "user" else (kind,)   # room mailboxes are users too, as in Graph
+        return self.page(mailboxes, [mailboxes], [mailboxes.c.kind.in_(kinds), where_clause("mailbox", query.filter)],
                          order, query, _mailbox)
 
     def add_group_member(self, group_id: str, user_id: str) -> None:
