@@ -28,8 +28,10 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Create and list users.", no_args_is_help=True)
 groups_app = typer.Typer(help="Create and list Microsoft 365 groups.", no_args_is_help=True)
+rooms_app = typer.Typer(help="Create and list rooms (resource mailboxes that book themselves).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(groups_app, name="groups")
+app.add_typer(rooms_app, name="rooms")
 
 Db = Annotated[Optional[str], typer.Option(
     "--db", metavar="URL", show_default=False,
@@ -173,6 +175,50 @@ def groups_list(db: Db = None) -> None:
         rows = [[g.id, g.address, g.display_name, ", ".join(m.address for m in uow.list_group_members(g.id))]
                 for g in directory.list_groups(uow)]
     _table("Groups", ["id", "address", "name", "members"], rows)
+
+
+@rooms_app.command("add")
+def rooms_add(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The room mailbox's address.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    capacity: Annotated[Optional[int], typer.Option(min=0, help="Seats.")] = None,
+    building: Annotated[Optional[str], typer.Option(help="Building.")] = None,
+    floor: Annotated[Optional[int], typer.Option(help="Floor number.")] = None,
+    room_list: Annotated[Optional[str], typer.Option(
+        "--list", metavar="EMAIL", help="Room list to put the room in (created on first use).")] = None,
+    accessible: Annotated[bool, typer.Option("--accessible", help="Wheelchair accessible.")] = False,
+    booking_window: Annotated[int, typer.Option(
+        "--booking-window-days", min=0, max=1080, help="How far ahead it may be booked.")] = 180,
+    max_duration: Annotated[int, typer.Option(
+        "--max-duration-minutes", min=0, help="Longest meeting it accepts (0: no limit).")] = 1440,
+    allow_conflicts: Annotated[bool, typer.Option("--allow-conflicts", help="Accept overlapping bookings.")] = False,
+    no_recurring: Annotated[bool, typer.Option("--no-recurring", help="Decline recurring meetings.")] = False,
+    work_hours_only: Annotated[bool, typer.Option(
+        "--work-hours-only", help="Decline meetings outside the room's working hours.")] = False,
+    db: Db = None,
+) -> None:
+    """Create a room: a mailbox with a calendar that accepts or declines meetings; prints the room's id."""
+    from calgraph.core.availability.booking import BookingPolicy
+    from calgraph.services import places
+
+    policy = BookingPolicy(allow_conflicts=allow_conflicts, booking_window_days=booking_window,
+                           max_duration_minutes=max_duration, allow_recurring=not no_recurring,
+                           work_hours_only=work_hours_only)
+    with _store(db) as store, store.unit_of_work(write=True) as uow:
+        room = places.add_room(uow, Ids(), utc_now, email, name, capacity=capacity, building=building, floor=floor,
+                               list_address=room_list, accessible=accessible, policy=policy)
+    typer.echo(room.id)
+
+
+@rooms_app.command("list")
+def rooms_list(db: Db = None) -> None:
+    """List rooms: id, address, name, capacity, room list."""
+    from calgraph.services import places
+
+    with _store(db) as store, store.unit_of_work() as uow:
+        rows = [[r.id, r.address, r.display_name, "" if r.capacity is None else str(r.capacity),
+                 room_list.address if room_list else ""] for r, room_list in places.list_rooms(uow)]
+    _table("Rooms", ["id", "address", "name", "capacity", "list"], rows)
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from calgraph.core.availability import freebusy
+
 from tests.http.availability_helpers import add_room, api, create, event, set_level, utc
 from tests.http.conftest import assert_error
 
@@ -95,9 +97,14 @@ def test_share_and_app_token_see_limited_details_never_private_subjects(tenant, 
         assert set(private) == {"isPrivate", "status", "start", "end"}
 
 
-def test_level_none_and_too_many_items(tenant, people):
-    adele = tenant.store.unit_of_work
-    with adele() as uow:
+def test_level_none_and_too_many_items(tenant, people, monkeypatch):
+    monkeypatch.setattr(freebusy, "MAX_ITEMS", 4)
+    first, second = _post(people["alex"], {"schedules": ["adele@contoso.com", "megan@contoso.com"], **WINDOW}).json()["value"]
+    assert first == {"scheduleId": "adele@contoso.com", "error": {
+        "message": "The result set contains too many calendar entries. The allowed size = 4; the actual size = 5.",
+        "responseCode": "5006"}}
+    assert second["availabilityView"] == "333333"
+    with tenant.store.unit_of_work() as uow:
         target = uow.get_mailbox("adele@contoso.com")
     set_level(tenant, target, "none")
     entry = _post(people["alex"], {"schedules": ["adele@contoso.com"], **WINDOW}).json()["value"][0]

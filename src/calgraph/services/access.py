@@ -39,7 +39,7 @@ def owner_mailbox(uow: UnitOfWork, principal: Principal, kind: str, key: str | N
         key = key.lower()  # object ids are GUIDs, matched case-insensitively (stored lower-case)
     mailbox = uow.get_mailbox(key)
     if kind == "user":
-        if mailbox is None or mailbox.kind != "user":
+        if mailbox is None or mailbox.kind not in ("user", "room"):   # a room mailbox is a user too
             raise InvalidUser(_user_label(uow, key))
         return mailbox
     if mailbox is None or mailbox.kind != "group":
