@@ -26,8 +26,10 @@ DEFAULT_EXPIRES_IN = 24 * 3600
 
 DEFAULT_SCOPES = (
     "User.Read", "Calendars.ReadWrite", "Calendars.ReadWrite.Shared", "Mail.ReadWrite", "Group.Read.All",
+    "MailboxSettings.ReadWrite", "Place.Read.All",
 )
-DEFAULT_APP_ROLES = ("Calendars.ReadWrite", "Mail.ReadWrite", "User.Read.All", "Group.Read.All")
+DEFAULT_APP_ROLES = ("Calendars.ReadWrite", "Mail.ReadWrite", "User.Read.All", "Group.Read.All",
+                     "MailboxSettings.Read", "Place.Read.All")
 
 KEY_SETTING = "jwt_signing_key"
 TENANT_SETTING = "tenant_id"

@@ -8,7 +8,7 @@ from typing import Any
 from calgraph.core.availability import settings as rules
 from calgraph.core.availability.settings import AUDIENCES, DELEGATE_OPTIONS, REPLY_STATUSES, MailboxSettings
 from calgraph.core.model import Mailbox
-from calgraph.http import render
+from calgraph.http import odata, render
 from calgraph.http.availability_json import (
     Body,
     as_str,
@@ -55,7 +55,11 @@ def _members(ctx: RequestContext, mailbox: Mailbox, s: MailboxSettings) -> dict[
 
 def get_settings(ctx: RequestContext) -> Reply:
     mailbox, s = service.get_settings(ctx.runtime, ctx.principal, *_owner(ctx))
-    return Reply(200, {"@odata.context": _context(ctx, mailbox), **_members(ctx, mailbox, s)})
+    members = _members(ctx, mailbox, s)
+    fields = odata.parse_select_only(ctx.options, set(members), type_name="microsoft.graph.mailboxSettings")
+    if fields:
+        members = {name: value for name, value in members.items() if name in fields}
+    return Reply(200, {"@odata.context": _context(ctx, mailbox), **members})
 
 
 def get_member(ctx: RequestContext) -> Reply:

@@ -26,6 +26,8 @@ from calgraph.http.reply import Reply
 from calgraph.services import availability, meeting_times
 
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.I)
+# the Python SDK writes a timedelta as str() does: "1:00:00", "1 day, 2:30:00"
+_CLOCK_DURATION = re.compile(r"^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$")
 _DURATION = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.I)
 ATTENDEE_TYPES = ("required", "optional", "resource")
 MAX_ATTENDEES = 100
@@ -96,6 +98,11 @@ def _item_json(item: BusyItem, level: str, view: render.View) -> dict[str, Any]:
 # -- findMeetingTimes -------------------------------------------------------------------------------
 
 def _duration(value: Any) -> timedelta:
+    clock = _CLOCK_DURATION.match(value) if isinstance(value, str) else None
+    if clock is not None:
+        days, hours, minutes, seconds = (int(g or 0) for g in clock.groups()[:4])
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds,
+                         microseconds=int((clock.group(5) or "").ljust(6, "0")))
     match = _DURATION.match(value) if isinstance(value, str) and value.upper() not in ("P", "PT") else None
     if match is None:
         raise literal_error(value, "Edm.Duration")
