@@ -6,15 +6,19 @@ from typer.testing import CliRunner
 
 from calgraph import cli
 from calgraph.core.query import ItemQuery
-from calgraph.services.demo import GROUP, MAIN_USER, USERS, seed_demo
+from calgraph.services.demo import GROUP, MAIN_USER, ROOM_LIST, ROOMS, USERS, WORK_ZONES, seed_demo
 
 
 def test_seed_is_complete_and_idempotent(store):
     assert seed_demo(store) == MAIN_USER
     assert seed_demo(store) == MAIN_USER
     with store.unit_of_work() as uow:
-        users = uow.list_mailboxes("user", ItemQuery(top=100)).items
-        assert sorted(u.address for u in users) == sorted(a for a, _ in USERS)
+        mailboxes = uow.list_mailboxes("user", ItemQuery(top=100)).items
+        assert sorted(u.address for u in mailboxes if u.kind == "user") == sorted(a for a, _ in USERS)
+        assert sorted(p.address for p in uow.list_places("room")) == sorted(a for a, _, _ in ROOMS)
+        assert [p.address for p in uow.list_places("roomList")] == [ROOM_LIST]
+        zones = {u.address: uow.get_mailbox_settings(u.id).working_hours.zone for u in mailboxes if u.kind == "user"}
+        assert zones == WORK_ZONES
         group = uow.get_mailbox(GROUP[0])
         assert group is not None and len(uow.list_group_members(group.id)) == 3
         adele = uow.get_mailbox(MAIN_USER)

@@ -1,4 +1,5 @@
-"""A small demo tenant: four users, a group, calendars, a week of meetings and a weekly series from next Monday."""
+"""A small demo tenant: four users working in four time zones, a group, three rooms in a room list, calendars,
+a week of meetings and a weekly series from next Monday."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from calgraph.core.model import Attendee, EmailAddress, ItemBody, When
 from calgraph.core.permissions import Principal
-from calgraph.services import directory, events
+from calgraph.core.availability import settings as mailbox_rules
+from calgraph.services import directory, events, mailbox_settings, places
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import Store
 
@@ -20,6 +22,12 @@ USERS = [
 ]
 GROUP = ("phoenix@contoso.com", "Project Phoenix")
 ZONE = "Pacific Standard Time"
+# each user's working hours (Mon-Fri 08:00-17:00) are in their own zone
+WORK_ZONES = {MAIN_USER: ZONE, "alex@contoso.com": "Eastern Standard Time",
+              "megan@contoso.com": "GMT Standard Time", "lynne@contoso.com": "India Standard Time"}
+ROOM_LIST = "building1@contoso.com"
+ROOMS = [("hood@contoso.com", "Conf Room Hood", 10), ("adams@contoso.com", "Conf Room Adams", 4),
+         ("baker@contoso.com", "Conf Room Baker", 20)]
 
 
 def seed_demo(store: Store, runtime: Runtime | None = None) -> str:
@@ -30,6 +38,13 @@ def seed_demo(store: Store, runtime: Runtime | None = None) -> str:
             return MAIN_USER
         users = [directory.add_user(uow, rt.ids, rt.clock, address, name) for address, name in USERS]
         directory.add_group(uow, rt.ids, rt.clock, GROUP[0], GROUP[1], [u.address for u in users[:3]])
+        for user in users:
+            hours = {"zone": WORK_ZONES[user.address], "custom": None}
+            uow.put_mailbox_settings(user.id, mailbox_rules.apply(mailbox_settings.settings_of(uow, user), {
+                "time_zone": WORK_ZONES[user.address], "working_hours": hours}))
+        for address, name, capacity in ROOMS:
+            places.add_room(uow, rt.ids, rt.clock, address, name, capacity=capacity, building="1", floor=1,
+                            list_address=ROOM_LIST)
     adele, alex, megan, _ = users
     monday = (rt.clock().date() - timedelta(days=rt.clock().weekday())) + timedelta(days=7)
 
