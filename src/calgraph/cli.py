@@ -124,12 +124,20 @@ def serve(
     )] = False,
 ) -> None:
     """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
+    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port)
+    listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
+    try:
+        _serve(settings, listener, demo)
+    finally:
+        listener.close()
+
+
+def _serve(settings: Settings, listener: "socket.socket", demo: bool) -> None:
     import uvicorn
 
     from calgraph.app import create_app
 
-    listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
-    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port)
+    host, port = settings.host, settings.port
     with _store(settings.db_url, serving=True) as store:
         token = None
         if demo:
