@@ -7,6 +7,7 @@ removing the room, frees the slot; moving it books again."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from calgraph.core import occurrences, recurrence
 from calgraph.core.availability import booking, freebusy
@@ -144,9 +145,9 @@ def _answer(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, roo
 def _send(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party, response: str,
           kind: str, subject: str, text: str, copy_id: str | None) -> None:
     info = messages.info(meeting, kind, response_type=response)
-    common = dict(kind="eventMessageResponse", subject=subject, body=messages.comment_body(text),
-                  sender=room.email, to=(meeting.organizer,), meeting=info,
-                  conversation=messages.conversation_id(meeting))
-    uow.add_message(messages.deliver(stamp, organizer, incoming=True, event_id=meeting.id, **common))  # type: ignore[arg-type]
-    uow.add_message(messages.deliver(stamp, room, incoming=False, event_id=copy_id, **common))  # type: ignore[arg-type]
+    common: dict[str, Any] = dict(kind="eventMessageResponse", subject=subject, body=messages.comment_body(text),
+                                  sender=room.email, to=(meeting.organizer,), meeting=info,
+                                  conversation=messages.conversation_id(meeting))
+    for owner, incoming, event_id in ((organizer, True, meeting.id), (room, False, copy_id)):
+        uow.add_message(messages.deliver(stamp, owner, incoming=incoming, event_id=event_id, **common))
 

@@ -69,7 +69,8 @@ def decide(policy: BookingPolicy, reserved: bool, spans: Sequence[Span], recurri
         return _decline(DECLINED, NO_REPEATING)
     longest = max(s.end - s.start for s in spans)
     if policy.max_duration_minutes and longest > timedelta(minutes=policy.max_duration_minutes):
-        return _decline(DECLINED, f"This resource doesn't accept meetings longer than {policy.max_duration_minutes} minutes.")
+        limit = policy.max_duration_minutes
+        return _decline(DECLINED, f"This resource doesn't accept meetings longer than {limit} minutes.")
     horizon = now + timedelta(days=policy.booking_window_days)
     too_far = [s for s in spans if s.end > horizon]
     if (too_far and not recurring) or (recurring and beyond_horizon and policy.enforce_horizon):

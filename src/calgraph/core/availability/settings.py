@@ -3,7 +3,7 @@ change must pass. Working hours may be in a named zone or a Windows-style custom
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
@@ -92,7 +92,6 @@ class MailboxSettings:
     delegate_delivery: str = DELEGATE_OPTIONS[0]
     # How much of this mailbox's calendar others see in getSchedule (Outlook's default sharing level).
     free_busy_level: str = "availabilityOnly"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def user_purpose(mailbox: Mailbox) -> str:

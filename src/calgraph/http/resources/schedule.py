@@ -176,7 +176,8 @@ def find_meeting_times(ctx: RequestContext) -> Reply:
     body = Body(ctx.json() if ctx.raw_body.strip() else {})
     attendees = _attendees(body.get("attendees"))
     activity, slots = _time_constraint(body.get("timeConstraint"))
-    values: dict[str, Any] = {"activity": activity, "slots": slots, **_location_constraint(body.get("locationConstraint"))}
+    values: dict[str, Any] = {"activity": activity, "slots": slots,
+                              **_location_constraint(body.get("locationConstraint"))}
     if body.get("meetingDuration") is not None:
         values["duration"] = _duration(body.get("meetingDuration"))
         if values["duration"] <= timedelta(0):
