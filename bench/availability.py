@@ -4,9 +4,10 @@
     python bench/availability.py             # 1,000 then 10,000 single events per mailbox (a few minutes)
     python bench/availability.py --help      # --mailboxes, --series, --reps, --keep DIR, ...
 
-Data (deterministic from --seed): --mailboxes users (20), each with N single events spread over a year
-around the measured weeks (showAs busy, tentative, oof or free) and --series weekly series (50, some with
-an end, some without), plus 5 rooms with a booking a day. Written straight into a fresh SQLite file
+Data (deterministic from --seed): --mailboxes users (20), each with N single events, 1,000 a year around the
+measured weeks (so 10,000 events are ten years of calendar, as a mailbox grows; showAs busy, tentative, oof
+or free) and --series weekly series (50, some with an end, some without), plus 5 rooms with a booking a
+day. Written straight into a fresh SQLite file
 through the store (calgraph.store), as the server would have stored them.
 
 Measured in-process (the service functions the HTTP handlers call, no HTTP and no JSON, on both sides):
@@ -82,8 +83,9 @@ def seed(store, rng: random.Random, mailboxes: int, singles: int, series: int) -
             user = directory.add_user(uow, ids, lambda: NOW, f"user{n}@bench.test", f"User {n}")
             addresses.append(user.address)
             calendar = uow.default_calendar(user.id)
+            spread = 182 * singles // 1000   # 1,000 events a year: more events make a longer calendar, not a denser one
             for k in range(singles):
-                start = WEEK_START + timedelta(days=rng.randint(-182, 182), minutes=15 * rng.randint(28, 72))
+                start = WEEK_START + timedelta(days=rng.randint(-spread, spread), minutes=15 * rng.randint(28, 72))
                 uow.add_event(_event(ids, user.id, calendar.id, user.email, start, rng.choice((30, 60, 90)),
                                      rng.choice(STATUSES), f"Event {k}"))
             for k in range(series):
