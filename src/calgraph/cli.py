@@ -291,13 +291,20 @@ def rooms_add(
     no_recurring: Annotated[bool, typer.Option("--no-recurring", help="Decline recurring meetings.")] = False,
     work_hours_only: Annotated[bool, typer.Option(
         "--work-hours-only", help="Decline meetings outside the room's working hours.")] = False,
+    processing: Annotated[str, typer.Option(
+        "--processing", metavar="AutoAccept|AutoUpdate|None",
+        help="AutoAccept: answer every request; AutoUpdate: keep requests tentative, unanswered; None: keep nothing.",
+    )] = "AutoAccept",
     db: Db = None,
 ) -> None:
     """Create a room: a mailbox with a calendar that accepts or declines meetings; prints the room's id."""
     from calgraph.core.availability.booking import BookingPolicy
     from calgraph.services import places
 
-    policy = BookingPolicy(allow_conflicts=allow_conflicts, booking_window_days=booking_window,
+    automate = next((m for m in ("AutoAccept", "AutoUpdate", "None") if m.lower() == processing.lower()), None)
+    if automate is None:
+        _fail(f"--processing must be AutoAccept, AutoUpdate or None, not {processing!r}.")
+    policy = BookingPolicy(automate=automate, allow_conflicts=allow_conflicts, booking_window_days=booking_window,
                            max_duration_minutes=max_duration, allow_recurring=not no_recurring,
                            work_hours_only=work_hours_only)
     with _store(db) as store, store.unit_of_work(write=True) as uow:

@@ -36,3 +36,6 @@ def test_rooms_add_errors(db: str) -> None:  # noqa: F811
     assert "not a room list" in run("rooms", "add", "x@contoso.com", "--name", "X", "--list", "hood@contoso.com",
                                     "--db", db, ok=False).stderr
     assert "not a valid email" in run("rooms", "add", "nope", "--name", "N", "--db", db, ok=False).stderr
+    assert "--processing" in run("rooms", "add", "p@contoso.com", "--name", "P", "--processing", "Sometimes",
+                                 "--db", db, ok=False).stderr
+    run("rooms", "add", "q@contoso.com", "--name", "Q", "--processing", "autoupdate", "--db", db)

@@ -160,3 +160,15 @@ def test_series_without_end_or_when_recurring_is_refused(tenant, org):
     set_policy(tenant, "hood@contoso.com", allow_recurring=False)
     assert room_status(book(org["alex"], "Weekly", day(7, 11), day(7, 12), recurrence=_weekly(first, 2))) == "declined"
     assert "This resource doesn't accept repeating meetings." in inbox(org["alex"])[-1]["body"]["content"]
+
+
+def test_auto_update_room_keeps_requests_pending(tenant, org):
+    set_policy(tenant, "hood@contoso.com", automate="AutoUpdate")
+    pending = book(org["alex"], "Pending", day(3, 9), day(3, 10))
+    assert room_status(pending) == "none"
+    copy, = room_events(org)
+    assert (copy["showAs"], copy["responseStatus"]["response"]) == ("tentative", "notResponded")
+    assert not [m for m in inbox(org["alex"]) if m["from"]["emailAddress"]["address"] == "hood@contoso.com"]
+    set_policy(tenant, "hood@contoso.com", automate="None")
+    assert room_status(book(org["megan"], "Ignored", day(3, 11), day(3, 12))) == "none"
+    assert len(room_events(org)) == 1

@@ -1,8 +1,9 @@
-"""Rooms that book themselves: when an organizer's meeting invites a room mailbox (any attendee type),
-the room accepts or declines inside the organizer's request (calgraph.core.availability.booking), one
-booking at a time per room (UnitOfWork.lock_resource), and answers as an attendee does: its status on
-the organizer's event and a response in the organizer's Inbox. Cancelling or deleting the meeting, or
-removing the room, frees the slot; moving it books again."""
+"""Rooms that book themselves: when an organizer's meeting invites a room mailbox (any attendee type), a
+room with AutomateProcessing AutoAccept (the default) accepts or declines inside the organizer's request
+(calgraph.core.availability.booking), one booking at a time per room (UnitOfWork.lock_resource), and
+answers as an attendee does: its status on the organizer's event and a response in the organizer's Inbox.
+Cancelling or deleting the meeting, or removing the room, frees the slot; moving it books again. An
+AutoUpdate room keeps the request tentative and unanswered (it blocks the slot); a None room keeps nothing."""
 
 from __future__ import annotations
 
@@ -94,7 +95,10 @@ def _spans(meeting: Event, now: datetime, horizon: datetime) -> tuple[list[Span]
 
 def _decide(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party) -> Event:
     place = uow.get_place(room.mailbox.address)
-    if place is None or place.policy.automate != "AutoAccept":
+    if place is None or place.policy.automate == "None":
+        return meeting
+    if place.policy.automate == "AutoUpdate":   # pending: a tentative copy, no answer until a delegate acts
+        uow.add_event(new_copy(meeting, room, stamp))
         return meeting
     now = stamp.now
     horizon = now + timedelta(days=place.policy.booking_window_days)
