@@ -166,3 +166,18 @@ def test_a_suggestion_never_overlaps_busy_items_of_attendees_it_counts_free(cale
                 assert all(i.status in ("free", "workingElsewhere") for i in overlapping)
         assert s.start.minute in (0, 30) and s.end - s.start == timedelta(minutes=minutes)
     assert [(-s.confidence, s.start) for s in found] == sorted((-s.confidence, s.start) for s in found)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars=st.lists(st.lists(_ITEM, max_size=15), min_size=1, max_size=5),
+       minutes=st.sampled_from([30, 60, 120]), domain=st.sampled_from(["work", "personal", "unrestricted"]))
+def test_with_everyone_required_a_suggestion_never_overlaps_a_busy_item(calendars, minutes, domain):
+    people = [person(f"p{n}@x.com", *items) for n, items in enumerate(calendars)]
+    request = Request(slots=((at(0), at(0, 5)),), duration=timedelta(minutes=minutes), max_candidates=1000,
+                      minimum_percentage=100, activity=domain)
+    found, reason = suggestions.suggest(request, person("org@x.com"), people, [], NOW)
+    assert bool(found) == (reason == "")
+    for s in found:
+        for p in people:
+            assert not [i for i in p.items if i.start < s.end and i.end > s.start
+                        and i.status in ("busy", "oof", "tentative")], (s, p)
