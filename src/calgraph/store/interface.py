@@ -35,7 +35,7 @@ EVENT_PROPERTIES = {
     "isCancelled": bool, "type": str, "iCalUId": str, "organizer/emailAddress/address": str,
     "organizer/emailAddress/name": str, "importance": str, "sensitivity": str, "showAs": str,
     "isOrganizer": bool, "createdDateTime": str, "lastModifiedDateTime": str, "categories": list,
-    "id": str,
+    "id": str, "singleValueExtendedProperties": dict,
 }
 MESSAGE_PROPERTIES = {
     "subject": str, "receivedDateTime": str, "sentDateTime": str, "isRead": bool, "isDraft": bool,
