@@ -6,7 +6,8 @@ from starlette.applications import Starlette
 
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, directory, event_actions, events, extensions, mail,
+    calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events, extensions,
+    mail,
 )
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
@@ -22,6 +23,7 @@ ROUTE_TABLES = (
     event_actions.ROUTES,
     mail.ROUTES,
     extensions.ROUTES,
+    categories.ROUTES,
 )
 
 

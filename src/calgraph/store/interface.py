@@ -26,6 +26,7 @@ from calgraph.core.model import (
     MailFolder,
     Mailbox,
     Message,
+    OutlookCategory,
 )
 from calgraph.core.query import ItemQuery, Page
 
@@ -132,6 +133,16 @@ class UnitOfWork(Protocol):
         """The meeting messages of one mailbox that link to that event, oldest first."""
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None: ...
     def delete_message(self, mailbox_id: str, message_id: str) -> None: ...
+
+    # -- master categories ------------------------------------------------------------------------
+    def add_category(self, category: OutlookCategory) -> bool:
+        """False (nothing added) when the mailbox already has a category of that name, in any case."""
+    def list_categories(self, mailbox_id: str) -> list[OutlookCategory]:
+        """In creation order."""
+    def get_category(self, mailbox_id: str, category_id: str) -> OutlookCategory | None: ...
+    def update_category(self, category: OutlookCategory) -> None:
+        """Only its colour changes (a name is fixed once created)."""
+    def delete_category(self, mailbox_id: str, category_id: str) -> None: ...
 
 
 class Store(Protocol):
