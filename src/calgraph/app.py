@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
     calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events, extensions,
-    mail,
+    mail, reminders,
 )
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
@@ -24,6 +24,7 @@ ROUTE_TABLES = (
     mail.ROUTES,
     extensions.ROUTES,
     categories.ROUTES,
+    reminders.ROUTES,
 )
 
 
