@@ -14,6 +14,7 @@ from calgraph.core import body as bodies
 from calgraph.core import datetimes, extended_properties, extensions, recurrence
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
+from calgraph.core.scheduling import conversation
 from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox
 
 MAX_ATTENDEES = 500
@@ -46,6 +47,7 @@ def new_event(ids: Ids, now: datetime, owner: Mailbox, calendar: Calendar,
         end=changes["end"],
         organizer=EmailAddress(owner.address, owner.display_name),
     )
+    event = event.evolve(thread_index=conversation.encode(conversation.header(now, conversation.thread_guid(event.ical_uid))))
     return _apply(event, {k: v for k, v in changes.items() if k in CREATABLE}, ids, join_url_base)
 
 

@@ -203,6 +203,7 @@ class Event:
     extensions: tuple[OpenExtension, ...] = ()
     single_value_properties: tuple[SingleValueProperty, ...] = ()
     multi_value_properties: tuple[MultiValueProperty, ...] = ()
+    thread_index: str = ""     # its meeting messages' conversation index header (base64); copies share it
 
     @property
     def is_meeting(self) -> bool:

@@ -208,6 +208,7 @@ def message(msg: Message, view: View) -> dict[str, Any]:
         "importance": msg.importance,
         "parentFolderId": msg.folder_id,
         "conversationId": msg.conversation_id,
+        "conversationIndex": msg.conversation_index or None,
         "isDeliveryReceiptRequested": False,
         "isReadReceiptRequested": False,
         "isRead": msg.is_read,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from calgraph.core.model import Event, ItemBody, MailFolder, Mailbox, Message
 from calgraph.core.permissions import Principal
 from calgraph.core.query import MAX_PAGE_SIZE, Compare, ItemQuery, Page, Prop, Value
 from calgraph.core.events import item_extras
+from calgraph.core.scheduling import conversation
 from calgraph.services import access
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
@@ -124,6 +126,7 @@ def create_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key
             id=rt.ids.item(), mailbox_id=mailbox.id, folder_id=folder.id, change_key=rt.ids.change_key(),
             created=now, last_modified=now, received=now, sent=None, is_draft=True,
             sender=mailbox.email, conversation_id=rt.ids.item(),
+            conversation_index=conversation.encode(conversation.header(now, uuid.UUID(rt.ids.guid()))),
             internet_message_id=f"<{rt.ids.guid()}@calgraph>", **{"is_read": True, **values},
         )
         message = message.evolve(**item_extras(message, extras))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from calgraph.core import body as bodies
+from calgraph.core import occurrences
+from calgraph.core.scheduling import conversation as conversation_index
 from calgraph.core.model import EmailAddress, Event, ItemBody, MeetingInfo, Message
 from calgraph.core.scheduling.outcome import Party, Stamp
 
@@ -32,8 +34,33 @@ def comment_body(comment: str | None) -> ItemBody:
     return ItemBody("html", bodies.to_html(comment or "", "text"))
 
 
+class Conversation(str):
+    """A meeting's conversationId, carrying its thread's conversation index header."""
+
+    header: bytes = b""
+
+
 def conversation_id(meeting: Event) -> str:
-    return "AAQk" + meeting.ical_uid[-44:]
+    found = Conversation("AAQk" + meeting.ical_uid[-44:])
+    found.header = thread_header(meeting)
+    return found
+
+
+def thread_header(meeting: Event) -> bytes:
+    """The header of the meeting's thread (events made before calgraph kept it: from their creation)."""
+    if meeting.thread_index:
+        return conversation_index.decode(meeting.thread_index)[:conversation_index.HEADER_BYTES]
+    uid = occurrences.series_uid(meeting.ical_uid)
+    return conversation_index.header(meeting.created, conversation_index.thread_guid(uid))
+
+
+def _index(conversation: str, meeting: MeetingInfo, stamp: Stamp) -> str:
+    head = getattr(conversation, "header", b"")
+    if not head:
+        return ""
+    if meeting.message_type == "meetingRequest" and meeting.request_type == "newMeetingRequest":
+        return conversation_index.encode(head)
+    return conversation_index.encode(conversation_index.continued(head, stamp.now, stamp.ids.random_nibble()))
 
 
 def deliver(stamp: Stamp, owner: Party, *, incoming: bool, kind: str, subject: str, body: ItemBody,
@@ -48,6 +75,7 @@ def deliver(stamp: Stamp, owner: Party, *, incoming: bool, kind: str, subject: s
         subject=subject, body=body, sender=sender, to_recipients=to, received=stamp.now, sent=stamp.now,
         is_read=not incoming, conversation_id=conversation,
         internet_message_id=f"<{stamp.ids.guid()}@calgraph>", event_id=event_id, meeting=meeting,
+        conversation_index=_index(conversation, meeting, stamp),
     )
 
 

@@ -29,7 +29,8 @@ FOLDER_FIELDS = frozenset({
 MESSAGE_FIELDS = frozenset({
     "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "receivedDateTime",
     "sentDateTime", "hasAttachments", "internetMessageId", "subject", "bodyPreview", "importance",
-    "parentFolderId", "conversationId", "isDeliveryReceiptRequested", "isReadReceiptRequested", "isRead",
+    "parentFolderId", "conversationId", "conversationIndex", "isDeliveryReceiptRequested",
+    "isReadReceiptRequested", "isRead",
     "isDraft", "webLink", "inferenceClassification", "body", "sender", "from", "toRecipients",
     "ccRecipients", "bccRecipients", "replyTo", "flag", "meetingMessageType", "startDateTime", "endDateTime",
     "location", "isAllDay", "isOutOfDate", "isDelegated", "recurrence", "type", "responseType",
