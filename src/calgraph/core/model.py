@@ -144,6 +144,31 @@ class MultiValueProperty:
     values: tuple[str, ...] = ()
 
 
+AttachmentKind = Literal["file", "item", "reference"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file, an attached item or a link on an event or a message. A file's bytes are kept apart from it,
+    by the store, in chunks; `size` is their count (an item's: its JSON's). `item` (an attached event or
+    message) and `reference` (a link: its URL, provider, permission) are Graph-shaped JSON as given."""
+
+    id: str
+    mailbox_id: str
+    kind: AttachmentKind
+    name: str
+    last_modified: datetime
+    content_type: str = "application/octet-stream"
+    size: int = 0
+    is_inline: bool = False
+    content_id: str | None = None
+    item: dict[str, Any] | None = None
+    reference: dict[str, Any] | None = None
+
+    def evolve(self, **changes: Any) -> "Attachment":
+        return _evolve(self, changes)
+
+
 @dataclass(frozen=True)
 class OutlookCategory:
     """A category of a mailbox's master list: a unique name and a preset colour."""
@@ -275,6 +300,7 @@ class Message:
     event_id: str | None = None
     meeting: MeetingInfo | None = None
     conversation_index: str = ""        # base64, Exchange's layout (core.scheduling.conversation)
+    has_attachments: bool = False
     extensions: tuple[OpenExtension, ...] = ()
     single_value_properties: tuple[SingleValueProperty, ...] = ()
     multi_value_properties: tuple[MultiValueProperty, ...] = ()

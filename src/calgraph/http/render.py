@@ -201,7 +201,7 @@ def message(msg: Message, view: View) -> dict[str, Any]:
         "categories": [],
         "receivedDateTime": format_instant_seconds(msg.received) if msg.received else None,
         "sentDateTime": format_instant_seconds(msg.sent) if msg.sent else None,
-        "hasAttachments": False,
+        "hasAttachments": msg.has_attachments,
         "internetMessageId": msg.internet_message_id,
         "subject": msg.subject,
         "bodyPreview": bodies.preview(msg.body.content, msg.body.content_type),

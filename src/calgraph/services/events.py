@@ -10,7 +10,7 @@ from calgraph.core import occurrence_changes, permissions, scheduling
 from calgraph.core.model import Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
-from calgraph.services import access, delivery, occurrence_writes
+from calgraph.services import access, attachments, delivery, occurrence_writes
 from calgraph.services.lookup import Scope, calendar_of, find, find_any, find_for_change
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
@@ -102,6 +102,8 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             occurrence_writes.series_changed(rt, uow, event, updated, outcome, organizer, parties, members, copies)
         delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
+        if organizer is not None:   # new copies, and copies rebuilt, hold the organizer's attachments
+            attachments.sync_copies(rt, uow, updated)
         return OneEvent(mailbox, updated)
 
 

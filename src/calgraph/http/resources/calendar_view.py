@@ -18,6 +18,7 @@ from calgraph.http import item_extras, odata, render, render_text
 from calgraph.http.collections import collection, encoded_collection, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
+from calgraph.http.resources import attachments as attachment_resource
 from calgraph.http.resources.events import EXPANDABLE, SELECTABLE, scope, view
 from calgraph.services import calendar_view as service
 from calgraph.store.interface import EVENT_PROPERTIES
@@ -71,7 +72,10 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
     extras = item_extras.expand_filters(ctx.options)
 
     def expanded(ev: Event) -> dict:
-        return {**empty, **item_extras.expanded(ev, extras)} if extras else empty
+        out = {**empty, **item_extras.expanded(ev, extras)} if extras else empty
+        if "attachments" in empty:
+            out = {**out, "attachments": attachment_resource.expanded(ctx, ev)}
+        return out
     templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
 
     def to_json(item: Event | Virtual) -> dict:

@@ -11,6 +11,7 @@ from calgraph.http.bodies import MessageInput, parse
 from calgraph.http.collections import collection, entity, in_memory_page, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply, no_content
+from calgraph.http.resources import attachments as attachment_resource
 from calgraph.services import mail
 from calgraph.store.interface import MESSAGE_PROPERTIES
 
@@ -108,7 +109,8 @@ def _with_event(ctx: RequestContext, mailbox: Any, message: Message, events: dic
                 expand: tuple[str, ...], view: render.View) -> dict[str, Any]:
     """`$expand=microsoft.graph.eventMessage/event`: a meeting message's event (the recipient's copy)."""
     out = render.message(message, view)
-    out.update({name: [] for name in expand if name == "attachments"})
+    if "attachments" in expand:
+        out["attachments"] = attachment_resource.expanded(ctx, message)
     out.update(item_extras.expanded(message, item_extras.expand_filters(ctx.options)))
     if EVENT_EXPANSIONS & set(expand) and message.kind != "message":
         event = events.get(message.event_id or "")
