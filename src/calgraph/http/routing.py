@@ -279,7 +279,8 @@ def _outlook(cur: _Cursor, addr: Address) -> Address:
     return addr
 
 
-_WINDOW = re.compile(r"^\s*startDateTime\s*=\s*'([^']*)'\s*,\s*endDateTime\s*=\s*'([^']*)'\s*$", re.I)
+# the comma may be missing: msgraph-sdk (Python) writes `(StartDateTime='…'EndDateTime='…')`
+_WINDOW = re.compile(r"^\s*startDateTime\s*=\s*'([^']*)'\s*,?\s*endDateTime\s*=\s*'([^']*)'\s*$", re.I)
 
 
 def _reminder_function(cur: _Cursor, addr: Address) -> Address:
