@@ -149,7 +149,7 @@ async def test_150_mb_upload_keeps_server_memory_bounded(pair):
         assert [(a.name, a.size) for a in attachments.value] == [("video.bin", size)]
         url = f"{pair.server.base_url}/me/events/{event.id}/attachments/{attachments.value[0].id}/$value"
         total = 0
-        with http.stream("GET", url, headers={"Authorization": f"Bearer {pair.tokens["ivy"]}"}) as r:
+        with http.stream("GET", url, headers={"Authorization": f"Bearer {pair.tokens['ivy']}"}) as r:
             assert r.status_code == 200 and r.headers["content-length"] == str(size)
             for chunk in r.iter_bytes():
                 assert chunk == block[total % step:total % step + len(chunk)] or len(chunk) > step - total % step
