@@ -126,6 +126,11 @@ def test_attachments_reach_the_attendees_copies(as_alice, as_bob, bob, tenant):
     for api in (as_bob, as_carol):
         theirs = api.get("/me/events?$expand=attachments").json()["value"][0]
         assert [a["name"] for a in theirs["attachments"]] == ["agenda.txt"], theirs
+        # the update's meeting request carries them too
+        request = [m for m in messages(api) if m["@odata.type"].endswith("eventMessageRequest") and m["hasAttachments"]]
+        assert len(request) == 1 and request[0]["subject"] == "Moved"
+        got = api.get(f"/me/messages/{request[0]['id']}/attachments").json()["value"]
+        assert [a["name"] for a in got] == ["agenda.txt"] and base64.b64decode(got[0]["contentBytes"]).startswith(b"1. Budget")
     assert as_alice.post(f"/me/events/{meeting['id']}/cancel", json={}).status_code == 202
     cancelled = as_bob.get("/me/events?$expand=attachments").json()["value"][0]
     assert cancelled["isCancelled"] and len(cancelled["attachments"]) == 1

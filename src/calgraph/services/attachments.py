@@ -6,13 +6,13 @@ attachments reach the attendees' copies of the meeting whenever they change, and
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from calgraph.core import attachments as rules
 from calgraph.core.errors import InvalidIdMalformed, InvalidRequest, ItemNotFound
-from calgraph.core.model import Attachment, Event, Mailbox
+from calgraph.core.model import Attachment, Event, Mailbox, Message
 from calgraph.core.permissions import Principal
 from calgraph.services import access, delivery
 from calgraph.services.item_extras import Item, ItemRef, read_item, write_item
@@ -216,11 +216,17 @@ def _copies_follow(rt: Runtime, uow: UnitOfWork, item: Item) -> None:
         sync_copies(rt, uow, item)
 
 
-def sync_copies(rt: Runtime, uow: UnitOfWork, meeting: Event) -> None:
-    """The attendees' copies of the organizer's `meeting` hold the same attachments as it does."""
+def sync_copies(rt: Runtime, uow: UnitOfWork, meeting: Event, sent: Iterable[Message] = ()) -> None:
+    """The attendees' copies of the organizer's `meeting` hold the same attachments as it does, and so do
+    the meeting requests among `sent` (the messages the change just delivered)."""
+    ours = uow.list_attachments("event", meeting.id)
+    for message in sent:
+        if ours and message.kind == "eventMessageRequest":
+            uow.copy_attachments("event", meeting.id, "message", message.id, message.mailbox_id,
+                                 (rt.ids.item() for _ in ours))
+            uow.update_message(message.evolve(has_attachments=True), expected_change_key=message.change_key)
     for copy in delivery.copies_of(uow, meeting).values():
         theirs = uow.list_attachments("event", copy.id)
-        ours = uow.list_attachments("event", meeting.id)
         if [(a.name, a.size, a.last_modified) for a in theirs] == [(a.name, a.size, a.last_modified) for a in ours]:
             continue
         uow.delete_attachments("event", copy.id)

@@ -103,7 +103,7 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
         delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
         if organizer is not None:   # new copies, and copies rebuilt, hold the organizer's attachments
-            attachments.sync_copies(rt, uow, updated)
+            attachments.sync_copies(rt, uow, updated, outcome.new_messages)
         return OneEvent(mailbox, updated)
 
 

@@ -45,16 +45,23 @@ def read_item(uow: UnitOfWork, principal: Principal, ref: ItemRef) -> tuple[Mail
 
 def write_item(rt: Runtime, uow: UnitOfWork, principal: Principal, ref: ItemRef,
                change: Callable[[Item], dict[str, Any]]) -> tuple[Mailbox, Item]:
-    """The item with `change(item)` applied (new change key), stored."""
+    """The item with `change(item)` applied (new change key), stored; found for writing only when the change
+    is empty (a virtual occurrence is then stored as an exception all the same)."""
     assert ref.scope is not None
     if ref.kind == "event":
         mailbox, event = find_for_change(uow, principal, ref.scope, ref.item_id, None)
-        updated = event.evolve(**change(event), change_key=rt.ids.change_key(), last_modified=rt.clock())
+        changes = change(event)
+        if not changes and event.type != "occurrence":   # nothing to store (a virtual occurrence is stored)
+            return mailbox, event
+        updated = event.evolve(**changes, change_key=rt.ids.change_key(), last_modified=rt.clock())
         occurrence_writes.save(uow, event, updated)
         return mailbox, updated
     mailbox = mail.owner_for(uow, principal, ref.scope.owner_kind, ref.scope.owner_key, "write")
     message = mail.message_of(uow, mailbox, ref.folder, ref.item_id, for_update=True)
-    changed = message.evolve(**change(message), change_key=rt.ids.change_key(), last_modified=rt.clock())
+    changes = change(message)
+    if not changes:
+        return mailbox, message
+    changed = message.evolve(**changes, change_key=rt.ids.change_key(), last_modified=rt.clock())
     uow.update_message(changed, expected_change_key=message.change_key)
     return mailbox, changed
 

@@ -61,6 +61,7 @@ def new_copy(meeting: Event, party: Party, stamp: Stamp) -> Event:
         attendees=visible_attendees(meeting, party.key), categories=(), transaction_id=None,
         is_reminder_on=True, reminder_minutes_before_start=15, reminder_snoozed_until=None, is_draft=False,
         is_cancelled=False, extensions=(), single_value_properties=(), multi_value_properties=(),
+        has_attachments=False,   # until the organizer's are copied (services.attachments.sync_copies)
     )
     return standalone(copy) if is_instance(meeting) else copy
 
