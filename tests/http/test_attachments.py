@@ -219,6 +219,11 @@ def test_upload_session_errors_and_expiry(as_alice, tenant, store):
         from datetime import datetime, timezone
         uow.advance_upload_session(session, 0, datetime(2000, 1, 1, tzinfo=timezone.utc))
     assert_error(_put(tenant.client, url, b"0123456789", 0, 10), 404, "ErrorItemNotFound", "The upload session has expired.")
+    with store.unit_of_work() as uow:
+        assert uow.get_upload_session(session_id) is not None
+    _session(as_alice, f"/me/events/{ev['id']}", 10)          # a new session clears the expired one away
+    with store.unit_of_work() as uow:
+        assert uow.get_upload_session(session_id) is None
 
 
 def test_upload_to_a_message(as_alice, tenant):

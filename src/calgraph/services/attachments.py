@@ -135,6 +135,7 @@ def create_upload_session(rt: Runtime, principal: Principal, ref: ItemRef, attac
         if attachment.get("kind", "file") != "file":
             raise InvalidRequest("An upload session uploads a file attachment.")
         size = rules.check_upload_size(attachment.get("size"))
+        uow.delete_expired_upload_sessions(mailbox.id, rt.clock())   # their bytes count no more
         rules.check_quota(uow.mailbox_attachment_bytes(mailbox.id), size, rt.attachment_quota)
         made = Attachment(id=rt.ids.item(), mailbox_id=mailbox.id, last_modified=rt.clock(),
                           **{**attachment, "kind": "file", "name": rules.check_name(attachment.get("name"))})

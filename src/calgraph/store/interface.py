@@ -169,6 +169,8 @@ class UnitOfWork(Protocol):
     def advance_upload_session(self, session: UploadSession, received: int, expires: datetime) -> bool:
         """False when the session's `received` is no longer the one read (a concurrent range won)."""
     def delete_upload_session(self, session_id: str, with_attachment: bool) -> None: ...
+    def delete_expired_upload_sessions(self, mailbox_id: str, now: datetime) -> None:
+        """The mailbox's sessions expired by `now` go, with their incomplete attachments."""
 
 
 class Store(Protocol):

@@ -108,6 +108,11 @@ class AttachmentsMixin(UnitOfWorkBase):
             received=received, expires=format_ts(expires)))
         return result.rowcount == 1
 
+    def delete_expired_upload_sessions(self, mailbox_id: str, now: Any) -> None:
+        """The mailbox's sessions idle past their expiry go, with the bytes they had received."""
+        expired = select(_S.attachment_id).where(_S.mailbox_id == mailbox_id, _S.expires <= format_ts(now))
+        self.conn.execute(delete(attachments).where(_A.id.in_(expired.scalar_subquery())))
+
     def delete_upload_session(self, session_id: str, with_attachment: bool) -> None:
         session = self.get_upload_session(session_id)
         self.conn.execute(delete(upload_sessions).where(_S.id == session_id))
