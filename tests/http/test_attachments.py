@@ -93,14 +93,25 @@ def test_inline_limit_and_errors(as_alice):
 
 def test_occurrences_and_messages(as_alice, as_bob):
     master = as_alice.post("/me/events", json=event_body(recurrence=DAILY)).json()
+    on_master = as_alice.post(f"/me/events/{master['id']}/attachments", json=file_body("series.txt")).json()
     occurrences = as_alice.get(f"/me/events/{master['id']}/instances?startDateTime=2025-01-01T00:00:00Z"
                                "&endDateTime=2025-02-01T00:00:00Z").json()["value"]
-    second = occurrences[1]["id"]
+    first, second, third = (o["id"] for o in occurrences)
+    # an occurrence shows the series' attachments
+    assert [a["name"] for a in as_alice.get(f"/me/events/{first}/attachments").json()["value"]] == ["series.txt"]
+    assert as_alice.get(f"/me/events/{first}/attachments/{on_master['id']}/$value").content.startswith(b"1. Budget")
+    # one of its own makes it an exception, which keeps the series' too
     r = as_alice.post(f"/me/events/{master['id']}/instances/{second}/attachments", json=file_body())
     assert r.status_code == 201, r.text
-    got = as_alice.get(f"/me/events/{second}").json()
+    got = as_alice.get(f"/me/events/{second}?$expand=attachments").json()
     assert got["type"] == "exception" and got["hasAttachments"] is True
-    assert as_alice.get(f"/me/events/{occurrences[0]['id']}/attachments").json()["value"] == []
+    assert [a["name"] for a in got["attachments"]] == ["series.txt", "agenda.txt"]
+    assert [a["name"] for a in as_alice.get(f"/me/events/{first}/attachments").json()["value"]] == ["series.txt"]
+    # deleting the series' attachment from one occurrence leaves the others theirs
+    assert as_alice.delete(f"/me/events/{third}/attachments/{on_master['id']}").status_code == 204
+    assert as_alice.get(f"/me/events/{third}/attachments").json()["value"] == []
+    assert as_alice.get(f"/me/events/{third}").json()["hasAttachments"] is False
+    assert [a["name"] for a in as_alice.get(f"/me/events/{master['id']}/attachments").json()["value"]] == ["series.txt"]
     draft = as_alice.post("/me/messages", json={"subject": "notes"}).json()
     r = as_alice.post(f"/me/messages/{draft['id']}/attachments", json=file_body("notes.txt", b"hello"))
     assert r.status_code == 201, r.text

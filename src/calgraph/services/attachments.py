@@ -45,9 +45,27 @@ def _kind(item: Item) -> str:
     return "event" if isinstance(item, Event) else "message"
 
 
+def _holder(item: Item) -> str:
+    """The id the item's attachments are kept under: a (virtual) occurrence shows its series master's."""
+    if isinstance(item, Event) and item.type == "occurrence" and item.series_master_id:
+        return item.series_master_id
+    return item.id
+
+
+def _writable(rt: Runtime, uow: UnitOfWork, principal: Principal, ref: ItemRef,
+              change: Any) -> tuple[Mailbox, Item]:
+    """write_item; a virtual occurrence, stored as an exception by it, takes its master's attachments along."""
+    _, before = read_item(uow, principal, ref)
+    mailbox, item = write_item(rt, uow, principal, ref, change)
+    if _holder(before) != before.id and item.id == before.id:
+        masters = uow.list_attachments("event", _holder(before))
+        uow.copy_attachments("event", _holder(before), "event", item.id, mailbox.id, (rt.ids.item() for _ in masters))
+    return mailbox, item
+
+
 def _one(uow: UnitOfWork, item: Item, attachment_id: str) -> Attachment:
     access.check_item_id(attachment_id)
-    found = uow.get_attachment(_kind(item), item.id, attachment_id)
+    found = uow.get_attachment(_kind(item), _holder(item), attachment_id)
     if found is None:
         raise ItemNotFound()
     return found
@@ -56,7 +74,7 @@ def _one(uow: UnitOfWork, item: Item, attachment_id: str) -> Attachment:
 def list_attachments(rt: Runtime, principal: Principal, ref: ItemRef) -> Attachments:
     with rt.store.unit_of_work() as uow:
         mailbox, item = read_item(uow, principal, ref)
-        return Attachments(mailbox, item, uow.list_attachments(_kind(item), item.id))
+        return Attachments(mailbox, item, uow.list_attachments(_kind(item), _holder(item)))
 
 
 def get_attachment(rt: Runtime, principal: Principal, ref: ItemRef, attachment_id: str) -> Attachments:
@@ -89,7 +107,7 @@ def read_bytes(rt: Runtime, principal: Principal, ref: ItemRef, attachment_id: s
 def attachments_of(rt: Runtime, item: Item) -> list[Attachment]:
     """The attachments of an item the caller has already read (for `$expand=attachments`)."""
     with rt.store.unit_of_work() as uow:
-        return uow.list_attachments(_kind(item), item.id)
+        return uow.list_attachments(_kind(item), _holder(item))
 
 
 def content_of(rt: Runtime, attachment: Attachment) -> bytes:
@@ -106,7 +124,7 @@ def add_attachment(rt: Runtime, principal: Principal, ref: ItemRef, attachment: 
                    content: bytes = b"") -> Attachments:
     """`attachment`: Attachment fields but id, mailbox and time; `content`: a file's bytes."""
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox, item = write_item(rt, uow, principal, ref, lambda it: {"has_attachments": True})
+        mailbox, item = _writable(rt, uow, principal, ref, lambda it: {"has_attachments": True})
         made = Attachment(id=rt.ids.item(), mailbox_id=mailbox.id, last_modified=rt.clock(),
                           **{**attachment, "name": rules.check_name(attachment.get("name"))})
         if made.kind == "file":
@@ -123,15 +141,16 @@ def delete_attachment(rt: Runtime, principal: Principal, ref: ItemRef, attachmen
     with rt.store.unit_of_work(write=True) as uow:
         _, before = read_item(uow, principal, ref)
         found = _one(uow, before, attachment_id)
-        remaining = len(uow.list_attachments(_kind(before), before.id)) - 1
-        _, item = write_item(rt, uow, principal, ref, lambda it: {"has_attachments": remaining > 0})
-        uow.delete_attachment(found.id)
+        position = [a.id for a in uow.list_attachments(_kind(before), _holder(before))].index(found.id)
+        remaining = len(uow.list_attachments(_kind(before), _holder(before))) - 1
+        _, item = _writable(rt, uow, principal, ref, lambda it: {"has_attachments": remaining > 0})
+        uow.delete_attachment(uow.list_attachments(_kind(item), item.id)[position].id)  # the copy, if copied
         _copies_follow(rt, uow, item)
 
 
 def create_upload_session(rt: Runtime, principal: Principal, ref: ItemRef, attachment: dict[str, Any]) -> NewUpload:
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox, item = write_item(rt, uow, principal, ref, lambda it: {})
+        mailbox, item = _writable(rt, uow, principal, ref, lambda it: {})
         if attachment.get("kind", "file") != "file":
             raise InvalidRequest("An upload session uploads a file attachment.")
         size = rules.check_upload_size(attachment.get("size"))
