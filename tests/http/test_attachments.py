@@ -243,3 +243,14 @@ def test_upload_to_a_message(as_alice, tenant):
     assert _put(tenant.client, url, b"abcdefg", 0, 7).status_code == 201
     msg = as_alice.get(f"/me/messages/{draft['id']}?$expand=attachments").json()
     assert msg["hasAttachments"] is True and base64.b64decode(msg["attachments"][0]["contentBytes"]) == b"abcdefg"
+
+
+def test_read_basic_sees_no_attachments_or_extensions(as_alice, alice, tenant):
+    ev = as_alice.post("/me/events", json=event_body(extensions=[{"extensionName": "A.B", "v": 1}])).json()
+    as_alice.post(f"/me/events/{ev['id']}/attachments", json=file_body())
+    basic = tenant.api(alice, ["Calendars.ReadBasic"])
+    assert_error(basic.get(f"/me/events/{ev['id']}/attachments"), 403, "ErrorAccessDenied")
+    assert_error(basic.get(f"/me/events/{ev['id']}/extensions"), 403, "ErrorAccessDenied")
+    reader = tenant.api(alice, ["Calendars.Read"])
+    assert len(reader.get(f"/me/events/{ev['id']}/attachments").json()["value"]) == 1
+    assert_error(reader.post(f"/me/events/{ev['id']}/attachments", json=file_body()), 403, "ErrorAccessDenied")

@@ -37,7 +37,7 @@ class Extensions:
 def read_item(uow: UnitOfWork, principal: Principal, ref: ItemRef) -> tuple[Mailbox, Item]:
     if ref.kind == "event":
         assert ref.scope is not None
-        return find_any(uow, principal, ref.scope, ref.item_id)
+        return find_any(uow, principal, ref.scope, ref.item_id, "read")   # not under Calendars.ReadBasic
     assert ref.scope is not None
     mailbox = mail.owner_for(uow, principal, ref.scope.owner_kind, ref.scope.owner_key, "read")
     return mailbox, mail.message_of(uow, mailbox, ref.folder, ref.item_id)
