@@ -103,3 +103,9 @@ def test_odata_key_syntax_routes_as_a_path_segment(keyed, plain):
 ])
 def test_item_children_and_new_routes(path, expected):
     assert parse(path) == expected
+
+
+def test_group_events_have_no_attachments():
+    with pytest.raises(UnknownRoute):
+        parse(f"/v1.0/groups/g1/events/{E}/attachments")
+    assert parse(f"/v1.0/groups/g1/events/{E}/extensions").kind == "eventExtensions"

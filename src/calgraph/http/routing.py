@@ -249,6 +249,8 @@ def _extensions(cur: _Cursor, addr: Address, item: str) -> Address:
 
 
 def _attachments(cur: _Cursor, addr: Address, item: str) -> Address:
+    if addr.owner is not None and addr.owner.kind == "group":   # group events hold no attachments (Graph)
+        raise UnknownRoute("attachments")
     if cur.done():
         return replace(addr, kind=f"{item}Attachments")
     seg = cur.take()
