@@ -8,8 +8,8 @@ from starlette.routing import Route
 from calgraph.http import uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    attachments, calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events, extensions,
-    mail, reminders,
+    attachments, calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events,
+    extensions, mail, reminders,
 )
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
@@ -36,7 +36,9 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
-    app = Starlette(routes=[Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])])
+    # an upload session's URL carries its own authorization: its own route, beside Graph's paths
+    upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
+    app = Starlette(routes=[upload])
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime

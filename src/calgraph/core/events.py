@@ -14,8 +14,8 @@ from calgraph.core import body as bodies
 from calgraph.core import datetimes, extended_properties, extensions, recurrence
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
-from calgraph.core.scheduling import conversation
 from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox
+from calgraph.core.scheduling import conversation
 
 MAX_ATTENDEES = 500
 
@@ -47,7 +47,8 @@ def new_event(ids: Ids, now: datetime, owner: Mailbox, calendar: Calendar,
         end=changes["end"],
         organizer=EmailAddress(owner.address, owner.display_name),
     )
-    event = event.evolve(thread_index=conversation.encode(conversation.header(now, conversation.thread_guid(event.ical_uid))))
+    thread = conversation.header(now, conversation.thread_guid(event.ical_uid))   # its messages' conversationIndex
+    event = event.evolve(thread_index=conversation.encode(thread))
     return _apply(event, {k: v for k, v in changes.items() if k in CREATABLE}, ids, join_url_base)
 
 

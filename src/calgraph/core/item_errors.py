@@ -20,7 +20,8 @@ class InvalidPropertyId(GraphError):
 
 
 class InvalidExtendedProperty(GraphError):
-    status, code, message = 400, "ErrorInvalidExtendedProperty", "The extended property attribute combination is invalid."
+    status, code = 400, "ErrorInvalidExtendedProperty"
+    message = "The extended property attribute combination is invalid."
 
 
 class InvalidExtendedPropertyValue(GraphError):

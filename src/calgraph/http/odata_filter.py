@@ -340,7 +340,8 @@ def _property_any(coll: str, body: object) -> PropertyAny:
             raise BadRequest(INVALID_FILTER)
         by_member.setdefault(term.prop.path.rsplit("/", 1)[1], term)
     id_term, value_term = by_member.get("id"), by_member.get("value")
-    if id_term is None or id_term.op != "eq" or len(by_member) != len(terms) or not isinstance(id_term.value.value, str):
+    if (id_term is None or id_term.op != "eq" or len(by_member) != len(terms)
+            or not isinstance(id_term.value.value, str)):
         raise BadRequest(INVALID_FILTER)
     property_id = extended_properties.canonical_id(id_term.value.value)
     if value_term is None:

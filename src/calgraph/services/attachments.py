@@ -83,7 +83,8 @@ def get_attachment(rt: Runtime, principal: Principal, ref: ItemRef, attachment_i
         return Attachments(mailbox, item, [_one(uow, item, attachment_id)])
 
 
-def read_bytes(rt: Runtime, principal: Principal, ref: ItemRef, attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
+def read_bytes(rt: Runtime, principal: Principal, ref: ItemRef,
+               attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
     """The attachment and its bytes, read chunk by chunk (each in a short unit of work of its own) as the
     caller consumes them."""
     with rt.store.unit_of_work() as uow:
@@ -165,7 +166,8 @@ def create_upload_session(rt: Runtime, principal: Principal, ref: ItemRef, attac
         return NewUpload(mailbox, session, secret)
 
 
-def _session(uow: UnitOfWork, rt: Runtime, session_id: str, secret: str, for_update: bool = False) -> rules.UploadSession:
+def _session(uow: UnitOfWork, rt: Runtime, session_id: str, secret: str,
+             for_update: bool = False) -> rules.UploadSession:
     try:
         access.check_item_id(session_id)
     except InvalidIdMalformed:

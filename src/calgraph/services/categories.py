@@ -25,7 +25,8 @@ def _one(uow: UnitOfWork, mailbox: Mailbox, category_id: str) -> OutlookCategory
     return found
 
 
-def list_categories(rt: Runtime, principal: Principal, kind: str, key: str | None) -> tuple[Mailbox, list[OutlookCategory]]:
+def list_categories(rt: Runtime, principal: Principal, kind: str,
+                    key: str | None) -> tuple[Mailbox, list[OutlookCategory]]:
     with rt.store.unit_of_work() as uow:
         mailbox = _owner(uow, principal, kind, key, "read")
         return mailbox, uow.list_categories(mailbox.id)
