@@ -235,13 +235,17 @@ def _complete(rt: Runtime, uow: UnitOfWork, session: rules.UploadSession) -> Non
 
 def _copies_follow(rt: Runtime, uow: UnitOfWork, item: Item) -> None:
     if isinstance(item, Event) and item.is_organizer and item.attendees:
-        sync_copies(rt, uow, item)
+        sync_copies(rt, uow, item, changed=True)
 
 
-def sync_copies(rt: Runtime, uow: UnitOfWork, meeting: Event, sent: Iterable[Message] = ()) -> None:
+def sync_copies(rt: Runtime, uow: UnitOfWork, meeting: Event, sent: Iterable[Message] = (),
+                changed: bool = False) -> None:
     """The attendees' copies of the organizer's `meeting` hold the same attachments as it does, and so do
-    the meeting requests among `sent` (the messages the change just delivered)."""
+    the meeting requests among `sent` (the messages the change just delivered). Unless the attachments
+    `changed`, a meeting without any has nothing to do (each change of them was synced when made)."""
     ours = uow.list_attachments("event", meeting.id)
+    if not ours and not changed:
+        return
     for message in sent:
         if ours and message.kind == "eventMessageRequest":
             uow.copy_attachments("event", meeting.id, "message", message.id, message.mailbox_id,
