@@ -43,6 +43,11 @@ def test_meeting_thread_indexes(as_alice, as_bob, bob):
     assert as_alice.patch(f"/me/events/{meeting['id']}", json={"subject": "Moved"}).status_code == 200
     update = [m for m in of_type(messages(as_bob), "eventMessageRequest") if m["meetingRequestType"] != "newMeetingRequest"]
     assert len(index(update[0])) == 27 and index(update[0])[:22] == head
+    # an answer to the update continues the update's index
+    assert as_bob.post(f"/me/events/{copy['id']}/decline", json={"sendResponse": True}).status_code == 202
+    declined = [m for m in of_type(messages(as_alice), "eventMessageResponse") if m["subject"].startswith("Declined")]
+    raw = index(declined[0])
+    assert len(raw) == 32 and raw[:27] == index(update[0]) and raw[31] & 0x0F == 1
     assert as_alice.post(f"/me/events/{meeting['id']}/cancel", json={"comment": "off"}).status_code == 202
     cancelled = of_type(messages(as_bob), "eventMessage")[0]
     assert index(cancelled)[:22] == head and len(index(cancelled)) == 27
@@ -60,7 +65,7 @@ def test_another_meeting_is_another_thread_and_drafts_have_a_header(as_alice, as
 def test_child_block_layout():
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     head = conversation.header(start, conversation.thread_guid("X"))
-    raw = conversation.continued(head, start + timedelta(hours=1), 5)
+    raw = conversation.continued(head, start + timedelta(hours=1, microseconds=5))
     assert len(raw) == 27 and raw[26] >> 4 == 5
     assert abs(child_time(raw, 0) - (start + timedelta(hours=1))) < timedelta(seconds=2)
     far = conversation.continued(head, start + timedelta(days=3 * 365))

@@ -42,10 +42,6 @@ class Ids:
         """Users and groups (Entra object ids), class ids, request ids."""
         return str(uuid.UUID(bytes=self._random(16), version=4))
 
-    def random_nibble(self) -> int:
-        """4 random bits (a conversation index child block's)."""
-        return self._random(1)[0] & 0xF
-
     def change_key(self) -> str:
         return base64.b64encode(self._random(21)).decode()
 

@@ -5,8 +5,9 @@ A thread's index starts with a 22-byte header: a reserved 0x01 byte, the 5 high 
 thread appends a 5-byte child block: a 1-bit code and 31 bits of the time since the header (bits 18-48
 of the difference, or bits 23-53 with the code set when it does not fit), 4 random bits and a 4-bit
 sequence count. A meeting's thread begins when the event is created (its GUID follows the meeting's
-iCalUId, so every copy agrees): the first request carries the header alone, an update, an answer, a
-cancel or a forward notice one child block after it."""
+iCalUId, so every copy agrees): the first request carries the header alone; an update, a cancel or a
+forward notice one child block after it; an answer one block after the request it answers (an attendee's
+copy keeps the index of the last request it got)."""
 
 from __future__ import annotations
 
@@ -52,5 +53,8 @@ def decode(text: str) -> bytes:
     return base64.b64decode(text)
 
 
-def continued(parent: bytes, at: datetime, random_nibble: int = 0) -> bytes:
-    return parent + child(parent[:HEADER_BYTES], at, random_nibble, (len(parent) - HEADER_BYTES) // CHILD_BYTES)
+def continued(parent: bytes, at: datetime) -> bytes:
+    """`parent` and the child block of a message sent `at` (its 4 "random" bits taken from `at`, so the
+    organizer's update and the attendee's copy it updates agree on them)."""
+    sequence = (len(parent) - HEADER_BYTES) // CHILD_BYTES
+    return parent + child(parent[:HEADER_BYTES], at, at.microsecond & 0xF, sequence)

@@ -35,32 +35,39 @@ def comment_body(comment: str | None) -> ItemBody:
 
 
 class Conversation(str):
-    """A meeting's conversationId, carrying its thread's conversation index header."""
+    """A meeting's conversationId, carrying where its event stands in the thread's conversation index."""
 
-    header: bytes = b""
+    parent: bytes = b""
 
 
 def conversation_id(meeting: Event) -> str:
     found = Conversation("AAQk" + meeting.ical_uid[-44:])
-    found.header = thread_header(meeting)
+    found.parent = thread_index(meeting)
     return found
 
 
-def thread_header(meeting: Event) -> bytes:
-    """The header of the meeting's thread (events made before calgraph kept it: from their creation)."""
+def thread_index(meeting: Event) -> bytes:
+    """The organizer's event: its thread's header; an attendee's copy: the index of the last request it got
+    (events made before calgraph kept it: a header from their creation)."""
     if meeting.thread_index:
-        return conversation_index.decode(meeting.thread_index)[:conversation_index.HEADER_BYTES]
+        return conversation_index.decode(meeting.thread_index)
     uid = occurrences.series_uid(meeting.ical_uid)
     return conversation_index.header(meeting.created, conversation_index.thread_guid(uid))
 
 
+_ANSWERS = ("meetingAccepted", "meetingTentativelyAccepted", "meetingDeclined")
+
+
 def _index(conversation: str, meeting: MeetingInfo, stamp: Stamp) -> str:
-    head = getattr(conversation, "header", b"")
-    if not head:
+    parent = getattr(conversation, "parent", b"")
+    if not parent:
         return ""
+    head = parent[:conversation_index.HEADER_BYTES]
     if meeting.message_type == "meetingRequest" and meeting.request_type == "newMeetingRequest":
         return conversation_index.encode(head)
-    return conversation_index.encode(conversation_index.continued(head, stamp.now, stamp.ids.random_nibble()))
+    if meeting.message_type in _ANSWERS:   # continues the request answered
+        return conversation_index.encode(conversation_index.continued(parent, stamp.now))
+    return conversation_index.encode(conversation_index.continued(head, stamp.now))
 
 
 def deliver(stamp: Stamp, owner: Party, *, incoming: bool, kind: str, subject: str, body: ItemBody,
