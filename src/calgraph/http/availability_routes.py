@@ -55,7 +55,8 @@ def _mailbox_settings(cur: Any, addr: "Address") -> "Address":
     return replace(addr, kind="mailboxSetting", option=member)
 
 
-def _outlook(cur: Any, addr: "Address") -> "Address":
+def outlook(cur: Any, addr: "Address") -> "Address":
+    """…/outlook/supportedTimeZones(…) and …/outlook/supportedLanguages (masterCategories: routing)."""
     if cur.done():
         raise UnknownRoute("outlook")
     segment = cur.take()
@@ -80,7 +81,6 @@ def _leaf(kind: str) -> Callable[[Any, "Address"], "Address"]:
 
 USER_CHILDREN: dict[str, Callable[[Any, "Address"], "Address"]] = {
     "mailboxsettings": _mailbox_settings,
-    "outlook": _outlook,
     "findmeetingtimes": _leaf("findMeetingTimes"),
     "findroomlists": _leaf("findRoomLists"),
     "findroomlists()": _leaf("findRoomLists"),
