@@ -172,3 +172,27 @@ def test_auto_update_room_keeps_requests_pending(tenant, org):
     set_policy(tenant, "hood@contoso.com", automate="None")
     assert room_status(book(org["megan"], "Ignored", day(3, 11), day(3, 12))) == "none"
     assert len(room_events(org)) == 1
+
+
+def test_one_occurrence_cancelled_or_moved_frees_its_slot(org):
+    first = date.fromisoformat(day(7, 0)[:10])
+    series = book(org["alex"], "Weekly", day(7, 9), day(7, 10), recurrence=_weekly(first, 4))
+    assert room_status(series) == "accepted"
+    occurrences = org["alex"].get(f"/me/events/{series['id']}/instances?startDateTime={day(6, 0)}Z"
+                                  f"&endDateTime={day(36, 0)}Z").json()["value"]
+    assert len(occurrences) == 4
+    assert org["alex"].post(f"/me/events/{occurrences[1]['id']}/cancel", json={}).status_code == 202
+    moved = org["alex"].patch(f"/me/events/{occurrences[2]['id']}", json={
+        "start": {"dateTime": day(21, 13), "timeZone": "UTC"}, "end": {"dateTime": day(21, 14), "timeZone": "UTC"}})
+    assert moved.status_code == 200, moved.text
+    view = org["app"].get(f"/users/hood@contoso.com/calendarView?startDateTime={day(6, 0)}Z"
+                          f"&endDateTime={day(36, 0)}Z").json()["value"]
+    assert sorted(e["start"]["dateTime"][:16] for e in view) == sorted(
+        [day(7, 9)[:16], day(21, 13)[:16], day(28, 9)[:16]])
+    assert room_status(book(org["megan"], "Cancelled slot", day(14, 9), day(14, 10))) == "accepted"
+    assert room_status(book(org["megan"], "Old slot", day(21, 9), day(21, 10))) == "accepted"
+    assert room_status(book(org["megan"], "New slot", day(21, 13), day(21, 14))) == "declined"
+    assert org["alex"].delete(f"/me/events/{series['id']}").status_code == 204
+    left = org["app"].get(f"/users/hood@contoso.com/calendarView?startDateTime={day(6, 0)}Z"
+                          f"&endDateTime={day(36, 0)}Z").json()["value"]
+    assert sorted(e["subject"] for e in left) == ["Megan Bowen", "Megan Bowen"]

@@ -30,7 +30,7 @@ from calgraph.core.scheduling import copies as scheduling_copies
 from calgraph.core.scheduling import series
 from calgraph.core.scheduling.cancellation import send_cancellations
 from calgraph.core.scheduling.invitations import time_changed
-from calgraph.services import delivery
+from calgraph.services import delivery, room_booking
 from calgraph.services.lookup import exception_for, master_of
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
@@ -57,6 +57,8 @@ def update(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, event: Event, changes
                                                delivery.stamp(rt))
         delivery.apply(uow, series.stored(outcome, {e.id for e in theirs.values() if e.type == "occurrence"}))
     save(uow, event, updated)
+    if event.is_organizer and time_changed(event, updated):   # its rooms decide again
+        room_booking.rebook_series(rt, uow, master.mailbox_id, master.id)
     return updated
 
 
@@ -124,6 +126,8 @@ def cancel(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, master: Event | None,
         copies.update(standalone_copies(uow, master, event))
     delivery.apply(uow, series.cancel_occurrence(master, event, comment, organizer, invited, members, copies,
                                                  copy_exceptions, delivery.stamp(rt)))
+    if master.is_organizer:   # the rooms free that occurrence
+        room_booking.rebook_series(rt, uow, master.mailbox_id, master.id)
 
 
 def respond(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, copy: Event,

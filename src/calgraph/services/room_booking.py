@@ -7,8 +7,8 @@ AutoUpdate room keeps the request tentative and unanswered (it blocks the slot);
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Sequence
 
 from calgraph.core import occurrences, recurrence
 from calgraph.core.availability import booking, freebusy
@@ -61,6 +61,28 @@ def book(rt: Runtime, uow: UnitOfWork, meeting: Event, before: Event | None = No
     return meeting
 
 
+def rebook_series(rt: Runtime, uow: UnitOfWork, mailbox_id: str, master_id: str) -> None:
+    """The organizer moved, cancelled or deleted one occurrence of a series: each room decides on the series
+    again, as it now is (so a moved occurrence is checked at its new time and a cancelled one frees its slot)."""
+    master = uow.get_event(mailbox_id, master_id)
+    if master is None or not master.is_organizer or master.calendar_id is None or master.is_cancelled:
+        return
+    rooms = rooms_of(uow, master)
+    if not rooms:
+        return
+    stamp = delivery.stamp(rt)
+    organizer = delivery.party(uow, uow.get_mailbox(mailbox_id))  # type: ignore[arg-type]
+    copies = delivery.copies_of(uow, master)
+    exceptions = uow.list_series_exceptions([master.id])
+    answered = master
+    for room_id, room in sorted(rooms.items()):
+        uow.lock_resource(room_id)
+        _free(uow, copies.get(room_id))
+        answered = _decide(uow, stamp, answered, organizer, delivery.party(uow, room), exceptions)
+    if answered is not master:
+        uow.update_event(answered, expected_change_key=master.change_key)
+
+
 def _answered(meeting: Event, room: Mailbox) -> bool:
     return any(a.email.address.lower() == room.address.lower() and a.status.response not in ("none", "notResponded")
                for a in meeting.attendees)
@@ -83,17 +105,21 @@ def _free(uow: UnitOfWork, copy: Event | None) -> None:
     uow.delete_event(copy.mailbox_id, copy.id)
 
 
-def _spans(meeting: Event, now: datetime, horizon: datetime) -> tuple[list[Span], bool]:
+def _spans(meeting: Event, exceptions: list[Event], now: datetime, horizon: datetime) -> tuple[list[Span], bool]:
     if meeting.recurrence is None:
         start, end = freebusy.span_of(meeting)
         return [Span(start, end)], False
-    found = occurrences.expand([meeting], min(now, horizon), horizon)
-    spans = [Span(*freebusy.span_of(o), occurrence_id=o.occurrence_id) for o in found]
+    low = min(now, horizon)
+    found = occurrences.without_replaced(occurrences.expand([meeting], low, horizon), exceptions)
+    found += [e for e in exceptions if not e.is_cancelled and freebusy.span_of(e)[1] > low
+              and freebusy.span_of(e)[0] < horizon]
+    spans = sorted((Span(*freebusy.span_of(o), occurrence_id=o.occurrence_id) for o in found), key=lambda s: s.start)
     unbounded = (meeting.recurrence.get("range") or {}).get("type") == "noEnd"
     return spans, unbounded or bool(occurrences.expand([meeting], horizon, horizon + _FAR))
 
 
-def _decide(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party) -> Event:
+def _decide(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party,
+            exceptions: Sequence[Event] = ()) -> Event:
     place = uow.get_place(room.mailbox.address)
     if place is None or place.policy.automate == "None":
         return meeting
@@ -102,7 +128,7 @@ def _decide(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, roo
         return meeting
     now = stamp.now
     horizon = now + timedelta(days=place.policy.booking_window_days)
-    spans, beyond = _spans(meeting, now, horizon)
+    spans, beyond = _spans(meeting, list(exceptions), now, horizon)
     window_start = min((s.start for s in spans), default=now)
     window_end = max((s.end for s in spans), default=now)
     busy = [] if not spans else [i for i in busy_items(uow, room.mailbox, window_start, window_end)
@@ -111,25 +137,41 @@ def _decide(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, roo
                               beyond, busy, settings_of(uow, room.mailbox).working_hours, now)
     copy_id = None
     if decision.accept:
-        copy_id = _add_copy(uow, stamp, meeting, organizer, room, decision)
+        copy_id = _add_copy(uow, stamp, meeting, organizer, room, decision, list(exceptions))
     return _answer(uow, stamp, meeting, organizer, room, decision, copy_id)
 
 
 def _add_copy(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party,
-              decision: Decision) -> str:
-    """The room's calendar item: subject = organizer's name, no body, normal sensitivity, busy, accepted."""
+              decision: Decision, exceptions: list[Event]) -> str:
+    """The room's calendar item: subject = organizer's name, no body, normal sensitivity, busy, accepted. A
+    series keeps the organizer's cancelled occurrences and moved ones (as exceptions of the room's series),
+    less the occurrences declined one by one."""
     status = ResponseStatus("accepted", stamp.now)
     copy = new_copy(meeting, room, stamp)
-    declined = []
-    for span in decision.declined:
-        parsed = recurrence.parse_occurrence_id(span.occurrence_id)
-        if parsed is not None:
-            declined.append(recurrence.occurrence_id(copy.id, parsed[1]))
-    copy = copy.evolve(subject=organizer.mailbox.display_name, body=ItemBody("html", ""), sensitivity="normal",
-                       show_as="busy", response_status=status, attendees=visible_attendees(meeting, room.key, status),
-                       cancelled_occurrences=tuple(declined), is_reminder_on=False)
+    declined = {span.occurrence_id for span in decision.declined}
+    cancelled = [_day(oid) for oid in (*meeting.cancelled_occurrences, *declined)]
+    cancelled += [_day(e.occurrence_id) for e in exceptions if e.is_cancelled]
+    own = dict(subject=organizer.mailbox.display_name, body=ItemBody("html", ""), sensitivity="normal",
+               show_as="busy", response_status=status, attendees=visible_attendees(meeting, room.key, status),
+               is_reminder_on=False)
+    copy = copy.evolve(cancelled_occurrences=tuple(sorted({recurrence.occurrence_id(copy.id, d)
+                                                          for d in cancelled if d is not None})), **own)
     uow.add_event(copy)
+    for exception in exceptions:
+        day = _day(exception.occurrence_id)
+        if exception.is_cancelled or exception.occurrence_id in declined or day is None:
+            continue
+        uow.add_event(exception.evolve(
+            id=stamp.ids.item(), mailbox_id=room.mailbox.id, calendar_id=room.calendar_id, mail_folder_id=None,
+            change_key=stamp.ids.change_key(), created=stamp.now, last_modified=stamp.now, is_organizer=False,
+            series_master_id=copy.id, occurrence_id=recurrence.occurrence_id(copy.id, day), categories=(),
+            transaction_id=None, **own))
     return copy.id
+
+
+def _day(occurrence_id: str | None) -> date | None:
+    parsed = recurrence.parse_occurrence_id(occurrence_id) if occurrence_id else None
+    return parsed[1] if parsed is not None else None
 
 
 def _answer(uow: UnitOfWork, stamp: Stamp, meeting: Event, organizer: Party, room: Party, decision: Decision,
