@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.routing import Mount, Router
 
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
     calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
 )
+from calgraph.core.faults import GRAPH_LIMITS
+from calgraph.http.control.api import ControlApi
+from calgraph.services.admin_tokens import AdminTokens
+from calgraph.services.control import Control, TenantClock
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
@@ -25,12 +30,24 @@ ROUTE_TABLES = (
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store)
-    dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
+    clock = runtime.clock if runtime is not None and isinstance(runtime.clock, TenantClock) else TenantClock()
+    runtime = runtime or Runtime(store, clock=clock)
+    tokens = TokenService(store)   # token validation keeps real time, whatever the tenant's clock says
+    control = None
+    if settings.control_enabled or settings.throttle:
+        control = Control(store, clock, GRAPH_LIMITS if settings.throttle == "graph" else None,
+                          forget=tokens.forget_users)
+    dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES), control)
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
     app = Starlette()
+    if settings.control_enabled and control is not None:
+        admin = AdminTokens(store)
+        api = ControlApi(runtime, control, admin)
+        app.router.routes.append(Mount("/_calgraph", app=Router(api.routes(), default=api.not_found)))
+        app.state.admin = admin
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime
+    app.state.control = control
     return app

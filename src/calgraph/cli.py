@@ -122,9 +122,18 @@ def serve(
     demo: Annotated[bool, typer.Option(
         "--demo", help="Seed demo users, groups and events (idempotent) into calgraph-demo.db unless --db.",
     )] = False,
+    control: Annotated[Optional[bool], typer.Option(
+        "--control/--no-control", show_default=False,
+        help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
+    throttle: Annotated[Optional[str], typer.Option(
+        "--throttle", metavar="MODEL",
+        help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
 ) -> None:
     """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
-    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port)
+    if throttle not in (None, "graph", "off"):
+        _fail(f"--throttle takes 'graph' (or 'off'), not {throttle!r}.")
+    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port,
+                        control=control, throttle=None if throttle == "off" else throttle)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
     try:
         _serve(settings, listener, demo)
@@ -166,6 +175,9 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool) -> None:
                 "(or start with --demo for ready-made users and a token)\n"
             )
         served = create_app(settings, store)
+        if settings.control_enabled:
+            login = served.state.admin.issue_login()
+            typer.echo(f"Inspector (one-time link): http://{shown}:{port}/_calgraph/ui?login={login}\n")
         tune_gc()
         config = uvicorn.Config(served, host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         uvicorn.Server(config).run(sockets=[listener])
@@ -263,6 +275,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 def token(
     email: Annotated[Optional[str], typer.Argument(metavar="[EMAIL]", help="The user a delegated token is for.")] = None,
     app_only: Annotated[bool, typer.Option("--app", help="Issue an application (app-only) token.")] = False,
+    admin: Annotated[bool, typer.Option(
+        "--admin", help="Issue an admin token for the control plane (/_calgraph); never valid on Graph routes.")] = False,
     scope: Annotated[Optional[list[str]], typer.Option(
         "--scope", metavar="SCOPE",
         help=f"Delegated scope (repeatable). Default: {' '.join(DEFAULT_SCOPES)}.")] = None,
@@ -273,7 +287,16 @@ def token(
         "--expires-in", metavar="SECONDS", help="Lifetime of the token.")] = DEFAULT_EXPIRES_IN,
     db: Db = None,
 ) -> None:
-    """Print a bearer token: delegated for EMAIL (scp), or with --app an application token (roles)."""
+    """Print a bearer token: delegated for EMAIL (scp), with --app an application token (roles), or with
+    --admin a token for the control plane."""
+    if admin:
+        if app_only or email or scope or role:
+            _fail("--admin issues a control-plane token: give no EMAIL, --app, --scope or --role.")
+        from calgraph.services.admin_tokens import AdminTokens
+
+        with _store(db) as store:
+            typer.echo(AdminTokens(store).issue())
+        return
     if app_only and (email or scope):
         _fail("--app issues an application token: give no EMAIL and no --scope (use --role).")
     if not app_only and not email:

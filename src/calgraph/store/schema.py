@@ -181,3 +181,29 @@ messages = Table(
     Index("ix_messages_folder_received", "folder_id", "received"),
     Index("ix_messages_seq", "seq"),
 )
+
+# -- control plane (issue 14): test-harness state, never part of a tenant's reset or snapshot -----------
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created", TS, nullable=False),
+    Column("data", Text, nullable=False),                # JSON: {table: [[column values], ...]}
+)
+
+fault_rules = Table(
+    "fault_rules", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("rule", Text, nullable=False),                # the rule as JSON (calgraph.core.faults.FaultRule)
+    Column("remaining", Integer, nullable=True),         # matches left; NULL: unlimited
+)
+
+throttle_counters = Table(
+    "throttle_counters", metadata,
+    Column("key", String(700), primary_key=True),        # app id + mailbox id
+    Column("window_start", BigInteger, nullable=False),  # epoch seconds
+    Column("window_count", Integer, nullable=False),
+    Column("in_flight", Integer, nullable=False),
+    Column("touched", BigInteger, nullable=False),       # epoch seconds of the last admission
+)

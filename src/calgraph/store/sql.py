@@ -83,6 +83,9 @@ class SqlStore:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
 
+    def forget_cached(self) -> None:
+        self._known_mailboxes.clear()
+
     def dispose(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
