@@ -22,7 +22,8 @@ class DeliveredMessage:
 
 def meeting_messages(store: Store, mailbox: str | None = None, message_type: str | None = None,
                      since: datetime | None = None, top: int = MAX_MESSAGES) -> list[DeliveredMessage]:
-    """Meeting messages, newest first; `message_type` a meetingMessageType (either spelling of tentative)."""
+    """Meeting messages delivered (not the senders' copies in Sent Items), newest first; `message_type` a
+    meetingMessageType (either spelling of tentative)."""
     wanted = None if not message_type else message_type.replace("Tenatively", "Tentatively").lower()
     with store.unit_of_work() as uow:
         owner = None
@@ -32,6 +33,7 @@ def meeting_messages(store: Store, mailbox: str | None = None, message_type: str
                 raise InvalidUser(mailbox)
         found = uow.list_meeting_messages(owner.id if owner else None, since, MAX_MESSAGES)
         folders: dict[str, str] = {}
+        sent: set[str] = set()
         out = []
         for message in found:
             if wanted and (message.meeting is None or message.meeting.message_type.lower() != wanted):
@@ -42,6 +44,10 @@ def meeting_messages(store: Store, mailbox: str | None = None, message_type: str
             if message.folder_id not in folders:
                 for folder in uow.list_mail_folders(message.mailbox_id):
                     folders[folder.id] = folder.display_name
+                    if (folder.well_known_name or "").lower() == "sentitems":
+                        sent.add(folder.id)
+            if message.folder_id in sent:
+                continue
             out.append(DeliveredMessage(message, box, folders.get(message.folder_id, "")))
             if len(out) >= top:
                 break
