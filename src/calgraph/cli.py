@@ -125,6 +125,8 @@ def serve(
     control: Annotated[Optional[bool], typer.Option(
         "--control/--no-control", show_default=False,
         help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
+    seed_file: Annotated[Optional[str], typer.Option(
+        "--seed", metavar="FILE", help="Load this seed document (JSON or YAML) before serving.")] = None,
     throttle: Annotated[Optional[str], typer.Option(
         "--throttle", metavar="MODEL",
         help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
@@ -136,12 +138,12 @@ def serve(
                         control=control, throttle=None if throttle == "off" else throttle)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
     try:
-        _serve(settings, listener, demo)
+        _serve(settings, listener, demo, seed_file)
     finally:
         listener.close()
 
 
-def _serve(settings: Settings, listener: "socket.socket", demo: bool) -> None:
+def _serve(settings: Settings, listener: "socket.socket", demo: bool, seed_file: str | None = None) -> None:
     import uvicorn
 
     from calgraph.app import create_app
@@ -158,6 +160,9 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool) -> None:
             if user is None:
                 _fail(f"the demo user {address} was not created")
             token = TokenService(store).issue_delegated(user, [])
+        if seed_file:
+            seeded = _load_seed(store, seed_file)
+            typer.echo(f"Seeded from {seed_file}: {len(seeded['users'])} users, {len(seeded['groups'])} groups")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         if ":" in shown:
             shown = f"[{shown}]"
@@ -207,6 +212,44 @@ def _listen(host: str, port: int) -> "socket.socket":
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}.")
     sock.set_inheritable(True)
     return sock
+
+
+# -- seed -----------------------------------------------------------------------------------------
+
+def _load_seed(store: "Store", path: str) -> dict[str, dict[str, str]]:
+    """Apply a seed file (JSON or YAML); errors name the file, line and field."""
+    from pathlib import Path
+
+    from calgraph.http.control.seed import read_text
+    from calgraph.services import seed as seeding
+    from calgraph.services.control import Control
+    from calgraph.services.runtime import Runtime
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"cannot read the seed file {path}: {getattr(e, 'strerror', None) or e}")
+    try:
+        plan = read_text(text)
+        control = Control(store)
+        control.refresh()
+        result = seeding.apply(Runtime(store, clock=control.clock), control, plan, "http://localhost")
+    except GraphError as e:
+        _fail(f"{path}: {e.message}")
+    return {"users": result.users, "groups": result.groups, "rooms": result.rooms}
+
+
+@app.command()
+def seed(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A seed document, JSON or YAML.")],
+    db: Db = None,
+) -> None:
+    """Load a tenant (users, groups, events, meetings with answers) from FILE; prints the ids as JSON.
+    `calgraph reset` (to seed) returns to the state it produced."""
+    import json
+
+    with _store(db) as store:
+        typer.echo(json.dumps(_load_seed(store, file), indent=2))
 
 
 # -- users and groups -----------------------------------------------------------------------------

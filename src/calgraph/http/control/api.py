@@ -20,10 +20,12 @@ from calgraph.core.datetimes import format_instant_seconds
 from calgraph.core.errors import InvalidAuthenticationToken, ItemNotFound, MethodNotAllowed, UnknownRoute
 from calgraph.http.auth import bearer_token
 from calgraph.http.control import bodies
+from calgraph.http.control import seed as seed_reader
 from calgraph.http.errors import error_reply
 from calgraph.http.reply import Reply, dumps
 from calgraph.services import control as service
 from calgraph.services import inspection, snapshots
+from calgraph.services import seed as seed_service
 from calgraph.services.admin_tokens import AdminTokens
 from calgraph.services.control import Control
 from calgraph.services.runtime import Runtime
@@ -46,6 +48,8 @@ class ControlApi:
             ("/snapshots", ["POST"], save_snapshot),
             ("/snapshots/{name}/restore", ["POST"], restore_snapshot),
             ("/snapshots/{name}", ["DELETE"], delete_snapshot),
+            ("/seed", ["POST"], seed),
+            ("/seed/schema", ["GET"], seed_schema),
             ("/messages", ["GET"], messages),
             ("/requests", ["GET"], requests),
             ("/clock", ["GET"], get_clock),
@@ -132,6 +136,16 @@ def restore_snapshot(api: ControlApi, request: Request, body: bytes) -> Reply:
 def delete_snapshot(api: ControlApi, request: Request, body: bytes) -> Reply:
     snapshots.delete(api.control, request.path_params["name"])
     return Reply(204)
+
+
+def seed(api: ControlApi, request: Request, body: bytes) -> Reply:
+    plan = seed_reader.read_json(bodies.json_object(body))
+    result = seed_service.apply(api.runtime, api.control, plan, str(request.base_url).rstrip("/"))
+    return Reply(200, {"users": result.users, "groups": result.groups, "rooms": result.rooms})
+
+
+def seed_schema(api: ControlApi, request: Request, body: bytes) -> Reply:
+    return Reply(200, seed_reader.schema())
 
 
 # -- what happened ------------------------------------------------------------------------------------
