@@ -113,7 +113,7 @@ def test_yaml_errors_name_the_line():
     with pytest.raises(SeedRejected, match=r"^line 3: users\[1\].email: 'bob' is not a valid email address"):
         read_text('{"users": [{"email": "a@contoso.com"},\n'
                   '  {"name": "B",\n   "email": "bob"}]}')
-    with pytest.raises(SeedRejected, match="^line 2: the document is neither valid JSON nor valid YAML"):
+    with pytest.raises(SeedRejected, match="^line 3: the document is neither valid JSON nor valid YAML"):
         read_text("users:\n  - email: [unclosed\n")
 
 
