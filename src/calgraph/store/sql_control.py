@@ -2,17 +2,19 @@
 counters, the control version, and the meeting messages of every mailbox.
 
 Tenant state is every table of the schema except NOT_TENANT_STATE, so tables added later are reset and
-snapshotted without being named here. A snapshot is the rows of those tables as JSON; restoring deletes
-every tenant row (children first) and inserts the saved rows back with one executemany per table.
+snapshotted without being named here. A snapshot is a copy of each of those tables (snap_<key>_<table>,
+made with CREATE TABLE AS SELECT, indexed on the primary key); restoring deletes the rows that differ
+from the copy (children first) and inserts the copy's rows that are missing (parents first), all in SQL.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, inspect, select, text, update
 
 from calgraph.core.model import Message
 from calgraph.store.codec import format_ts, loads, parse_ts
@@ -36,6 +38,36 @@ _VERSION = select(settings.c.value).where(settings.c.key == bindparam("key"))
 def tenant_tables() -> list[Table]:
     """Tenant tables, parents before children."""
     return [table for table in metadata.sorted_tables if table.name not in NOT_TENANT_STATE]
+
+
+_columns_cache: dict[str, list[str]] = {}
+
+
+def _copy_name(key: str, table: Table) -> str:
+    return f"snap_{key}_{table.name}"
+
+
+def _same(left: str, right: str, dialect: str) -> str:
+    """Null-safe equality."""
+    return f"{left} IS {right}" if dialect == "sqlite" else f"{left} IS NOT DISTINCT FROM {right}"
+
+
+def _delete_differing(table: Table, copy: str, columns: list[str], dialect: str) -> str:
+    """Rows with no identical row in the copy. Tables with a change key compare every column but the
+    item's JSON (`data`): every change of an item changes its change key."""
+    keys = {column.name for column in table.primary_key.columns}
+    compared = [c for c in columns if not ("change_key" in columns and c == "data")]
+    match = " AND ".join(f"s.{c} = {table.name}.{c}" if c in keys else _same(f"s.{c}", f"{table.name}.{c}", dialect)
+                         for c in compared)
+    return f"DELETE FROM {table.name} WHERE NOT EXISTS (SELECT 1 FROM {copy} s WHERE {match})"
+
+
+def _insert_missing(table: Table, copy: str, columns: list[str]) -> str:
+    names = ", ".join(columns)
+    keys = [column.name for column in table.primary_key.columns] or columns
+    match = " AND ".join(f"t.{c} = s.{c}" for c in keys)
+    return (f"INSERT INTO {table.name} ({names}) SELECT {', '.join(f's.{c}' for c in columns)} FROM {copy} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {match})")
 
 
 class ControlMixin(UnitOfWorkBase):
@@ -62,32 +94,46 @@ class ControlMixin(UnitOfWorkBase):
         """Hook for the unit of work's mailbox cache (SqlUnitOfWork overrides it)."""
 
     def save_snapshot(self, name: str, created: datetime) -> None:
-        data: dict[str, Any] = {}
+        self.delete_snapshot(name)
+        key = uuid.uuid4().hex[:10]
         for table in tenant_tables():
-            rows = self.conn.execute(select(table)).all()
-            data[table.name] = {"columns": list(table.c.keys()), "rows": [list(row) for row in rows]}
-        text = json.dumps(data, separators=(",", ":"))
-        self.conn.execute(delete(snapshots).where(snapshots.c.name == name))
-        self.conn.execute(insert(snapshots).values(name=name, created=format_ts(created), data=text))
+            copy = _copy_name(key, table)
+            self.conn.execute(text(f"CREATE TABLE {copy} AS SELECT * FROM {table.name}"))
+            keys = [column.name for column in table.primary_key.columns]
+            if keys:
+                self.conn.execute(text(f"CREATE UNIQUE INDEX ix_{copy} ON {copy} ({', '.join(keys)})"))
+        record = json.dumps({"key": key, "tables": [table.name for table in tenant_tables()]})
+        self.conn.execute(insert(snapshots).values(name=name, created=format_ts(created), data=record))
 
     def restore_snapshot(self, name: str) -> bool:
-        text = self.conn.execute(select(snapshots.c.data).where(snapshots.c.name == name)).scalar_one_or_none()
-        if text is None:
+        """Only the rows that differ from the snapshot are deleted and inserted again, in SQL: a test that
+        changed a few rows pays for those, not for the whole tenant."""
+        record = self.conn.execute(select(snapshots.c.data).where(snapshots.c.name == name)).scalar_one_or_none()
+        if record is None:
             return False
-        data = json.loads(text)
-        self.clear_tenant()
-        marker = "?" if self.dialect_name == "sqlite" else "%s"
-        for table in tenant_tables():
-            saved = data.get(table.name)
-            if not saved or not saved["rows"]:
-                continue
-            columns = [c for c in saved["columns"] if c in table.c]   # a column dropped since is left out
-            keep = [saved["columns"].index(c) for c in columns]
-            names = ", ".join(self.conn.dialect.identifier_preparer.quote(c) for c in columns)
-            sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
-            rows = [tuple(row[i] for i in keep) for row in saved["rows"]]
-            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        saved = json.loads(record)
+        tables = [table for table in tenant_tables() if table.name in saved["tables"]]
+        missing = [table for table in tenant_tables() if table.name not in saved["tables"]]
+        for table in reversed(missing):     # tables the snapshot predates held nothing then
+            self.conn.execute(delete(table))
+        for table in reversed(tables):      # children first: rows that differ, or are not in the snapshot
+            self.conn.execute(text(_delete_differing(table, _copy_name(saved["key"], table),
+                                                     self._copy_columns(saved["key"], table), self.dialect_name)))
+        for table in tables:                # parents first: snapshot rows no longer there
+            self.conn.execute(text(_insert_missing(table, _copy_name(saved["key"], table),
+                                                   self._copy_columns(saved["key"], table))))
+        self.forget_mailboxes()
         return True
+
+    def _copy_columns(self, key: str, table: Table) -> list[str]:
+        """The columns a snapshot's copy of `table` shares with the table today (a migration may have
+        added or dropped some since)."""
+        copy = _copy_name(key, table)
+        shared = _columns_cache.get(copy)
+        if shared is None:
+            have = {column["name"] for column in inspect(self.conn).get_columns(copy)}
+            shared = _columns_cache[copy] = [column.name for column in table.columns if column.name in have]
+        return shared
 
     def list_snapshots(self) -> list[tuple[str, datetime]]:
         rows = self.conn.execute(select(snapshots.c.name, snapshots.c.created).order_by(snapshots.c.created,
@@ -95,7 +141,14 @@ class ControlMixin(UnitOfWorkBase):
         return [(row.name, parse_ts(row.created)) for row in rows]
 
     def delete_snapshot(self, name: str) -> bool:
-        return bool(self.conn.execute(delete(snapshots).where(snapshots.c.name == name)).rowcount)
+        record = self.conn.execute(select(snapshots.c.data).where(snapshots.c.name == name)).scalar_one_or_none()
+        if record is None:
+            return False
+        saved = json.loads(record)
+        for table_name in saved["tables"]:
+            self.conn.execute(text(f"DROP TABLE IF EXISTS snap_{saved['key']}_{table_name}"))
+        self.conn.execute(delete(snapshots).where(snapshots.c.name == name))
+        return True
 
     # -- fault rules ------------------------------------------------------------------------------------
 
