@@ -363,6 +363,15 @@ def token(
     typer.echo(value)
 
 
+def _register_control() -> None:
+    from calgraph import cli_control
+
+    cli_control.register(app)
+
+
+_register_control()
+
+
 def main() -> None:
     app(prog_name="calgraph")
 

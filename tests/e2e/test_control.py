@@ -108,3 +108,48 @@ async def test_a_reset_on_one_process_is_seen_by_the_other(tenant, pair, admin_t
         assert error.response_status_code == 404
     finally:
         admin_call(a, "DELETE", "/snapshots/e2e", admin_token)
+
+
+def test_the_cli_mirror_drives_a_running_server(tenant, pair, admin_token, monkeypatch):
+    from typer.testing import CliRunner
+
+    from calgraph.cli import app
+
+    a, b = pair
+    runner = CliRunner()
+    monkeypatch.setenv("CALGRAPH_URL", a.origin)
+    monkeypatch.setenv("CALGRAPH_ADMIN_TOKEN", admin_token)
+
+    def run(*args: str) -> str:
+        done = runner.invoke(app, list(args))
+        assert done.exit_code == 0, done.output
+        return done.stdout
+
+    rule_id = run("faults", "add", "--path", "/me/calendar", "--status", "500", "--method", "GET",
+                  "--code", "generalException", "--retry-after", "3", "--times", "1").strip()
+    listed = admin_call(b, "GET", "/faults", admin_token).json()["value"]
+    assert [(r["id"], r["status"], r["retryAfter"], r["times"]) for r in listed] == [(rule_id, 500, 3, 1)]
+    assert '"/me/calendar"' in run("faults", "list", "--url", b.origin)
+    run("faults", "clear")
+    assert admin_call(a, "GET", "/faults", admin_token).json()["value"] == []
+
+    assert '"2042-01-01T00:00:00.000Z"' in run("clock", "set", "2042-01-01T00:00:00Z")
+    assert '"2042-01-01T01:00:00.000Z"' in run("clock", "advance", "3600")
+    assert '"offset"' in run("clock", "set", "--offset", "60")
+    assert '"real"' in run("clock", "set", "--real", "--db", tenant.db_url)   # a token minted from --db
+
+    run("snapshot", "save", "cli")
+    assert run("snapshot", "list").startswith("cli\t")
+    run("reset", "--to", "empty")
+    app_headers = {"Authorization": f"Bearer {tenant.tokens['app']}"}
+    assert httpx.get(f"{b.base_url}/users", headers=app_headers).json()["value"] == []
+    run("snapshot", "restore", "cli")
+    assert len(httpx.get(f"{b.base_url}/users", headers=app_headers).json()["value"]) >= 5
+    run("snapshot", "delete", "cli")
+    missing = runner.invoke(app, ["snapshot", "restore", "cli"])
+    assert missing.exit_code == 1 and "404: There is no snapshot named 'cli'." in missing.output
+    nobody = runner.invoke(app, ["faults", "list", "--url", "http://127.0.0.1:9"])
+    assert nobody.exit_code == 1 and "no calgraph server answers at http://127.0.0.1:9" in nobody.output
+    monkeypatch.setenv("CALGRAPH_ADMIN_TOKEN", tenant.tokens["app"])           # a Graph token is refused
+    refused = runner.invoke(app, ["faults", "list"])
+    assert refused.exit_code == 1 and "401" in refused.output
