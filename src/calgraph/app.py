@@ -11,6 +11,7 @@ from calgraph.http.resources import (
 )
 from calgraph.core.faults import GRAPH_LIMITS
 from calgraph.http.control.api import ControlApi
+from calgraph.http.control.ui import Inspector
 from calgraph.services.admin_tokens import AdminTokens
 from calgraph.services.control import Control, TenantClock
 from calgraph.services.runtime import Runtime
@@ -44,7 +45,9 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
     if settings.control_enabled and control is not None:
         admin = AdminTokens(store)
         api = ControlApi(runtime, control, admin)
-        app.router.routes.append(Mount("/_calgraph", app=Router(api.routes(), default=api.not_found)))
+        inspector = Inspector(runtime, control, admin)
+        app.router.routes.append(Mount("/_calgraph", app=Router([*api.routes(), *inspector.routes()],
+                                                                default=api.not_found)))
         app.state.admin = admin
     app.router.default = dispatcher
     app.state.settings = settings

@@ -89,6 +89,10 @@ class Control:
         self._forget()
 
     @property
+    def version(self) -> str:
+        return self._version or ""
+
+    @property
     def rules(self) -> tuple[rules.FaultRule, ...]:
         return self._rules
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 
 from calgraph.core.errors import InvalidUser
-from calgraph.core.model import Mailbox, Message
+from calgraph.core.model import Calendar, Event, Mailbox, Message
+from calgraph.core.occurrences import Virtual
+from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery
+from calgraph.core.timezones import to_utc
+from calgraph.services.calendar_view import Window, calendar_view
+from calgraph.services.events import get_event
+from calgraph.services.lookup import Scope
+from calgraph.services.runtime import Runtime
 from calgraph.store.interface import Store
 
 MAX_MESSAGES = 1000
@@ -70,3 +77,50 @@ def caller_names(store: Store, callers: set[str]) -> dict[str, str]:
                 if box is not None:
                     names[caller] = box.address
     return names
+
+
+# -- the inspector's views -------------------------------------------------------------------------------
+
+INSPECTOR = Principal(None, frozenset({"Calendars.ReadWrite", "Mail.ReadWrite", "User.Read.All"}),
+                      app_id="calgraph-inspector")
+
+
+@dataclass(frozen=True)
+class Week:
+    mailbox: Mailbox
+    calendars: list[Calendar]
+    calendar: Calendar
+    start: date
+    events: list[Event]              # singles, occurrences, exceptions and cancelled items, by start
+
+
+def week(rt: Runtime, address: str, calendar_id: str | None, start: date) -> Week:
+    with rt.store.unit_of_work() as uow:
+        mailbox = uow.get_mailbox(address)
+        if mailbox is None:
+            raise InvalidUser(address)
+        calendars = uow.list_calendars(mailbox.id)
+    kind = "group" if mailbox.kind == "group" else "user"
+    scope = Scope(kind, mailbox.id, None, calendar_id)
+    begin = datetime.combine(start, time(), timezone.utc)
+    window = Window(begin, begin + timedelta(days=7))
+    page = calendar_view(rt, INSPECTOR, scope, window, ItemQuery(top=1000))
+    items = [item.event() if isinstance(item, Virtual) else item for item in page.page.items]
+    chosen = next((c for c in calendars if c.id == calendar_id), None) or next(
+        (c for c in calendars if c.is_default), calendars[0])
+    return Week(mailbox, calendars, chosen, start, sorted(items, key=lambda e: to_utc(e.start)))
+
+
+def event_detail(rt: Runtime, address: str, event_id: str) -> tuple[Mailbox, Event]:
+    with rt.store.unit_of_work() as uow:
+        mailbox = uow.get_mailbox(address)
+    if mailbox is None:
+        raise InvalidUser(address)
+    kind = "group" if mailbox.kind == "group" else "user"
+    found = get_event(rt, INSPECTOR, Scope(kind, mailbox.id), event_id)
+    return mailbox, found.event
+
+
+def fingerprint(store: Store, control_version: str, changes: int) -> str:
+    with store.unit_of_work() as uow:
+        return f"{control_version}|{changes}|{uow.tenant_fingerprint()}"

@@ -24,10 +24,13 @@ class RequestLog:
     def __init__(self, size: int = SIZE) -> None:
         self._entries: deque[LoggedRequest] = deque(maxlen=size)
         self._lock = threading.Lock()
+        self.changes = 0        # requests other than GET answered so far (the inspector watches it)
 
     def add(self, entry: LoggedRequest) -> None:
         with self._lock:
             self._entries.append(entry)
+            if entry.method != "GET":
+                self.changes += 1
 
     def newest(self, top: int) -> list[LoggedRequest]:
         with self._lock:

@@ -21,7 +21,9 @@ from calgraph.store.codec import format_ts, loads, parse_ts
 from calgraph.core.faults import ThrottleCounter
 from calgraph.store.interface import FaultRow
 from calgraph.store.query_sql import binary_text
-from calgraph.store.schema import fault_rules, messages, metadata, settings, snapshots, throttle_counters
+from calgraph.store.schema import (
+    events, fault_rules, mailboxes, messages, metadata, settings, snapshots, throttle_counters,
+)
 from calgraph.store.sql_base import UnitOfWorkBase
 
 # What a reset keeps: the server's identity and trust (keys, CA, app registrations, settings such as the
@@ -194,6 +196,16 @@ class ControlMixin(UnitOfWorkBase):
 
     def clear_throttle_counters(self) -> None:
         self.conn.execute(delete(throttle_counters))
+
+    def tenant_fingerprint(self) -> str:
+        """Changes when mailboxes, events or messages are added, changed or removed (for the inspector)."""
+        parts = []
+        for table in (mailboxes, events, messages):
+            stamp = table.c.created if table is mailboxes else table.c.last_modified
+            row = self.conn.execute(select(func.count(), func.max(stamp), func.max(table.c.seq))
+                                    .select_from(table)).one()
+            parts.append(f"{row[0]}:{row[1]}:{row[2]}")
+        return "|".join(parts)
 
     # -- meeting messages across mailboxes ------------------------------------------------------------
 
