@@ -77,10 +77,10 @@ class Control:
 
     def refresh(self) -> None:
         """Reload the state when another unit (this process or another) changed it."""
+        if self.store.control_version() == self._version:
+            return
         with self.store.unit_of_work() as uow:
             version = uow.control_version()
-            if version == self._version:
-                return
             state = load_clock(uow)
             loaded = tuple(rules.FaultRule.from_json(json.loads(row.rule)) for row in uow.list_fault_rules())
         with self._lock:

@@ -184,6 +184,9 @@ class Store(Protocol):
         """Create or upgrade the schema to the newest revision (Alembic); safe to call from
         several processes at once."""
 
+    def control_version(self) -> str:
+        """The same as the unit of work's, read without a transaction of its own (on every request)."""
+
     def forget_cached(self) -> None:
         """Drop what this process remembers of committed rows (after a reset or a restore)."""
 
