@@ -236,7 +236,7 @@ def _load_seed(store: "Store", path: str) -> dict[str, dict[str, str]]:
         result = seeding.apply(Runtime(store, clock=control.clock), control, plan, "http://localhost")
     except GraphError as e:
         _fail(f"{path}: {e.message}")
-    return {"users": result.users, "groups": result.groups, "rooms": result.rooms}
+    return {"users": result.users, "groups": result.groups, "rooms": result.rooms, "calendars": result.calendars}
 
 
 @app.command()

@@ -204,8 +204,9 @@ class Calgraph:
         return self._control.call("POST", "/seed", document)
 
     def messages(self, mailbox: str | None = None, type: str | None = None,  # noqa: A002 - the API's name
-                 since: str | None = None) -> list[dict[str, Any]]:
-        query = {k: v for k, v in (("mailbox", mailbox), ("type", type), ("since", since)) if v}
+                 since: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
+        query = {k: v for k, v in (("mailbox", mailbox), ("type", type), ("since", since), ("subject", subject))
+                 if v}
         suffix = ("?" + urllib.parse.urlencode(query)) if query else ""
         return self._control.call("GET", f"/messages{suffix}")["value"]
 

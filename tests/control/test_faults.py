@@ -74,3 +74,13 @@ def test_request_log_records_faulted_requests(admin, alice, as_alice):
     assert log[0]["caller"] == "alice@contoso.com" and log[0]["durationMs"] >= 0
     assert log[0]["dateTime"].endswith("Z")
     assert_error(admin.get("/requests?top=0"), 400, "BadRequest")
+
+
+def test_action_matching(admin, alice, bob, as_alice, as_bob):
+    meeting = event_body("Sync", attendees=[{"emailAddress": {"address": "bob@contoso.com"}, "type": "required"}])
+    as_alice.post("/me/events", json=meeting)
+    copy = as_bob.get("/me/events").json()["value"][0]
+    admin.post("/faults", json={"action": "decline", "status": 500, "code": "generalException"})
+    assert_error(as_bob.post(f"/me/events/{copy['id']}/decline", json={}), 500, "generalException")
+    assert as_bob.post(f"/me/events/{copy['id']}/accept", json={}).status_code == 202
+    assert admin.get("/faults").json()["value"][0]["action"] == "decline"

@@ -25,6 +25,8 @@ def test_invitations_and_answers_are_listed(admin, alice, bob, carol, as_alice, 
     everything = admin.get("/messages").json()["value"]
     assert everything[0]["meetingMessageType"] == "meetingTentativelyAccepted"    # newest first
     assert admin.get("/messages", params={"since": "2100-01-01T00:00:00Z"}).json()["value"] == []
+    assert len(admin.get("/messages", params={"subject": "PLAN"}).json()["value"]) == 3
+    assert admin.get("/messages", params={"subject": "other"}).json()["value"] == []
 
 
 def test_bad_message_queries(admin):

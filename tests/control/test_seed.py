@@ -87,7 +87,7 @@ def test_seed_creates_the_tenant_with_meetings_delivered_and_answered(tenant, ad
      "events[0]: "),
     ({"events": [{**MEETING, "answers": {"bob@contoso.com": "maybe"}}]},
      "events[0].answers.bob@contoso.com: must be one of accept, tentativelyAccept, decline."),
-    ({"calendars": []}, "calendars: unknown section"),
+    ({"mailboxes": []}, "mailboxes: unknown section"),
     ({"rooms": [{"email": "r@contoso.com", "name": "R"}]}, "rooms: room mailboxes are not supported"),
 ])
 def test_bad_documents_are_400_naming_the_field_and_write_nothing(tenant, admin, document, message):
@@ -145,3 +145,39 @@ def test_cli_seed_file_then_reset_to_it(db_url, tmp_path: Path):
     failed = CliRunner().invoke(app, ["seed", str(path), "--db", db_url])
     assert failed.exit_code == 1
     assert f"{path}: line 13: events[0].answers" in failed.output
+
+
+def test_calendars_shared_and_events_in_them(tenant, admin):
+    document = {
+        "users": [{"email": "alice@contoso.com"}, {"email": "bob@contoso.com"}],
+        "calendars": [{"mailbox": "alice@contoso.com", "name": "Projects", "color": "lightTeal",
+                       "sharedWith": [{"email": "bob@contoso.com", "role": "read"}]}],
+        "events": [{**SERIES, "mailbox": "alice@contoso.com", "calendar": "Projects"}],
+    }
+    ids = admin.post("/seed", json=document).json()
+    calendar_id = ids["calendars"]["alice@contoso.com/Projects"]
+    bob = tenant.api(_user(tenant, "bob@contoso.com"))
+    shared = bob.get(f"/users/alice@contoso.com/calendars/{calendar_id}/events").json()["value"]
+    assert [e["subject"] for e in shared] == ["Standup"] and shared[0]["type"] == "seriesMaster"
+    app = tenant.app_api()
+    roles = app.get(f"/users/alice@contoso.com/calendars/{calendar_id}/calendarPermissions").json()["value"]
+    assert {(p["emailAddress"]["address"], p["role"]) for p in roles} >= {("bob@contoso.com", "read")}
+    assert app.get("/users/alice@contoso.com/calendar/events").json()["value"] == []
+
+
+def _user(tenant, address):
+    with tenant.store.unit_of_work() as uow:
+        return uow.get_mailbox(address)
+
+
+@pytest.mark.parametrize(("calendar", "message"), [
+    ({"mailbox": "alice@contoso.com", "name": "P", "sharedWith": [{"email": "bob@contoso.com", "role": "owner"}]},
+     "calendars[0].sharedWith[0].role: must be one of"),
+    ({"mailbox": "alice@contoso.com", "name": "P", "color": "red"}, "calendars[0].color: must be one of"),
+    ({"mailbox": "nobody@contoso.com", "name": "P"}, "calendars[0]: The requested user 'nobody@contoso.com' is invalid."),
+])
+def test_bad_calendars(tenant, admin, calendar, message):
+    document = {"users": [{"email": "alice@contoso.com"}, {"email": "bob@contoso.com"}], "calendars": [calendar]}
+    error = assert_error(admin.post("/seed", json=document), 400, "BadRequest")
+    assert message in error["message"]
+    assert tenant.app_api().get("/users").json()["value"] == []

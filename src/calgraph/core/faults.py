@@ -29,6 +29,7 @@ class FaultRule:
     path: str | None = None            # glob on the path after the version: * within a segment, ** across
     mailbox: str | None = None         # address or id of the mailbox the request addresses
     app: str | None = None             # the caller's application (client) id
+    action: str | None = None          # an event action: accept, decline, cancel, forward, ...
     code: str | None = None
     message: str | None = None
     retry_after: int | None = None
@@ -47,8 +48,10 @@ class FaultRule:
     def from_json(cls, value: dict[str, Any]) -> "FaultRule":
         return cls(**value)
 
-    def matches(self, method: str, path: str, mailbox_keys: frozenset[str], app: str) -> bool:
+    def matches(self, method: str, path: str, mailbox_keys: frozenset[str], app: str, action: str = "") -> bool:
         if self.method and self.method != method:
+            return False
+        if self.action and self.action.lower() != action.lower():
             return False
         if self.path and not path_pattern(self.path).fullmatch(path.lower()):
             return False

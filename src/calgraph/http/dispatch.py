@@ -85,7 +85,8 @@ class Dispatcher:
             return ctx.prefs, handler(ctx)
         owner = ctx.address.owner
         target = Target(ctx.method, _after_version(request.scope["path"]), ctx.principal, partial(
-            addressed_mailbox, self.runtime.store, ctx.principal, owner and owner.kind, owner and owner.key))
+            addressed_mailbox, self.runtime.store, ctx.principal, owner and owner.kind, owner and owner.key),
+            ctx.address.action or "")
         with control.admitted(target):
             return ctx.prefs, handler(ctx)
 

@@ -48,6 +48,7 @@ class Target:
     path: str                              # after the version, e.g. /me/events/AAMk…/decline
     principal: Principal
     mailbox_keys: Callable[[], tuple[str, frozenset[str]]]   # (mailbox id, {id, address}) addressed, lazily
+    action: str = ""                       # accept, decline, cancel, ... for an event action
 
 
 def changed(uow: UnitOfWork) -> None:
@@ -124,7 +125,7 @@ class Control:
         needs_mailbox = any(rule.mailbox for rule in self._rules)
         keys = target.mailbox_keys()[1] if needs_mailbox else frozenset()
         for rule in self._rules:
-            if not rule.matches(target.method, target.path, keys, target.principal.app_id):
+            if not rule.matches(target.method, target.path, keys, target.principal.app_id, target.action):
                 continue
             if rule.probability < 1 and random.random() >= rule.probability:
                 continue

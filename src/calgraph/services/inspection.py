@@ -28,9 +28,10 @@ class DeliveredMessage:
 
 
 def meeting_messages(store: Store, mailbox: str | None = None, message_type: str | None = None,
-                     since: datetime | None = None, top: int = MAX_MESSAGES) -> list[DeliveredMessage]:
+                     since: datetime | None = None, top: int = MAX_MESSAGES,
+                     subject: str | None = None) -> list[DeliveredMessage]:
     """Meeting messages delivered (not the senders' copies in Sent Items), newest first; `message_type` a
-    meetingMessageType (either spelling of tentative)."""
+    meetingMessageType (either spelling of tentative); `subject`: those whose subject contains it."""
     wanted = None if not message_type else message_type.replace("Tenatively", "Tentatively").lower()
     with store.unit_of_work() as uow:
         owner = None
@@ -44,6 +45,8 @@ def meeting_messages(store: Store, mailbox: str | None = None, message_type: str
         out = []
         for message in found:
             if wanted and (message.meeting is None or message.meeting.message_type.lower() != wanted):
+                continue
+            if subject and subject.lower() not in message.subject.lower():
                 continue
             box = owner or uow.get_mailbox(message.mailbox_id)
             if box is None:

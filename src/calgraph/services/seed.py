@@ -10,7 +10,7 @@ from typing import Any
 from calgraph.core import scheduling
 from calgraph.core.errors import GraphError
 from calgraph.core.permissions import Principal
-from calgraph.services import directory, events, meetings, snapshots
+from calgraph.services import calendars, directory, events, meetings, sharing, snapshots
 from calgraph.services.control import Control, changed
 from calgraph.services.lookup import Scope
 from calgraph.services.runtime import Runtime
@@ -31,12 +31,23 @@ class SeedEvent:
     changes: dict[str, Any]
     answers: dict[str, str]          # attendee address -> accept | tentativelyAccept | decline
     where: str                       # e.g. "events[2] (line 14)", for errors met while applying
+    calendar: str | None = None      # a calendar's name in the mailbox; None: the default calendar
+
+
+@dataclass(frozen=True)
+class SeedCalendar:
+    mailbox: str
+    name: str
+    color: str | None
+    shared_with: tuple[tuple[str, str], ...]   # (address, role)
+    where: str
 
 
 @dataclass
 class SeedPlan:
     users: list[tuple[str, str | None]] = field(default_factory=list)
     groups: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    calendars: list[SeedCalendar] = field(default_factory=list)
     events: list[SeedEvent] = field(default_factory=list)
 
 
@@ -45,6 +56,7 @@ class SeedResult:
     users: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
     rooms: dict[str, str] = field(default_factory=dict)
+    calendars: dict[str, str] = field(default_factory=dict)   # "mailbox/name" -> id
 
 
 def apply(rt: Runtime, control: Control, plan: SeedPlan, join_url_base: str) -> SeedResult:
@@ -80,6 +92,11 @@ def _apply(rt: Runtime, plan: SeedPlan, join_url_base: str) -> SeedResult:
             group = existing if existing is not None and existing.kind == "group" else \
                 directory.add_group(uow, rt.ids, rt.clock, address, name, members)
             result.groups[group.address] = group.id
+    for cal in plan.calendars:
+        try:
+            result.calendars[f"{cal.mailbox}/{cal.name}"] = _add_calendar(rt, cal)
+        except GraphError as error:
+            raise SeedRejected(f"{cal.where}: {error.message}") from None
     for item in plan.events:
         try:
             _add_event(rt, item, join_url_base)
@@ -88,8 +105,30 @@ def _apply(rt: Runtime, plan: SeedPlan, join_url_base: str) -> SeedResult:
     return result
 
 
+def _add_calendar(rt: Runtime, cal: SeedCalendar) -> str:
+    values = {"name": cal.name, **({"color": cal.color} if cal.color else {})}
+    created = calendars.create_calendar(rt, SEEDER, "user", cal.mailbox, None, values).calendar
+    for address, role in cal.shared_with:
+        sharing.grant(rt, SEEDER, "user", cal.mailbox, created.id, None,
+                      {"email_address": {"address": address}, "role": role})
+    return created.id
+
+
+def _calendar_id(rt: Runtime, item: SeedEvent) -> str | None:
+    if item.calendar is None:
+        return None
+    with rt.store.unit_of_work() as uow:
+        mailbox = uow.get_mailbox(item.mailbox)
+        found = [c for c in uow.list_calendars(mailbox.id) if c.name.lower() == item.calendar.lower()] \
+            if mailbox else []
+    if not found:
+        raise SeedRejected(f"{item.where}: calendar: '{item.mailbox}' has no calendar named '{item.calendar}'.")
+    return found[0].id
+
+
 def _add_event(rt: Runtime, item: SeedEvent, join_url_base: str) -> None:
-    created = events.create_event(rt, SEEDER, Scope("user", item.mailbox), item.changes, join_url_base)
+    scope = Scope("user", item.mailbox, None, _calendar_id(rt, item))
+    created = events.create_event(rt, SEEDER, scope, item.changes, join_url_base)
     if not item.answers:
         return
     with rt.store.unit_of_work() as uow:

@@ -141,7 +141,8 @@ def delete_snapshot(api: ControlApi, request: Request, body: bytes) -> Reply:
 def seed(api: ControlApi, request: Request, body: bytes) -> Reply:
     plan = seed_reader.read_json(bodies.json_object(body))
     result = seed_service.apply(api.runtime, api.control, plan, str(request.base_url).rstrip("/"))
-    return Reply(200, {"users": result.users, "groups": result.groups, "rooms": result.rooms})
+    return Reply(200, {"users": result.users, "groups": result.groups, "rooms": result.rooms,
+                       "calendars": result.calendars})
 
 
 def seed_schema(api: ControlApi, request: Request, body: bytes) -> Reply:
@@ -154,7 +155,7 @@ def messages(api: ControlApi, request: Request, body: bytes) -> Reply:
     query = request.query_params
     since = bodies.parse_instant(query["since"], "since") if query.get("since") else None
     found = inspection.meeting_messages(api.runtime.store, query.get("mailbox"), query.get("type"), since,
-                                        bodies.top(query.get("top"), inspection.MAX_MESSAGES))
+                                        bodies.top(query.get("top"), inspection.MAX_MESSAGES), query.get("subject"))
     return Reply(200, {"value": [message_json(item) for item in found]})
 
 

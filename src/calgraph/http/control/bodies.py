@@ -96,7 +96,7 @@ def clock_state(values: dict[str, Any]) -> ClockState:
     return ClockState()
 
 
-FAULT_FIELDS = {"method", "path", "mailbox", "app", "status", "code", "message", "retryAfter", "latencyMs",
+FAULT_FIELDS = {"method", "path", "mailbox", "app", "action", "status", "code", "message", "retryAfter", "latencyMs",
                 "probability", "times"}
 
 
@@ -119,6 +119,7 @@ def fault_rule(values: dict[str, Any]) -> FaultRule:
     probability = number(values, "probability", low=0, high=1)
     return FaultRule(
         id="", status=status, method=method, path=path, mailbox=_text(values, "mailbox"), app=_text(values, "app"),
+        action=_text(values, "action"),
         code=_text(values, "code"), message=_text(values, "message"),
         retry_after=number(values, "retryAfter", low=0, high=86_400, integer=True), latency_ms=latency,
         probability=1.0 if probability is None else float(probability),
@@ -138,6 +139,7 @@ def _text(values: dict[str, Any], name: str) -> str | None:
 def rule_json(rule: FaultRule, remaining: int | None) -> dict[str, Any]:
     return {
         "id": rule.id, "method": rule.method, "path": rule.path, "mailbox": rule.mailbox, "app": rule.app,
+        "action": rule.action,
         "status": rule.status, "code": rule.error_code if rule.status else None, "message": rule.message,
         "retryAfter": rule.retry_after, "latencyMs": rule.latency_ms, "probability": rule.probability,
         "times": rule.times, "remaining": remaining,

@@ -15,11 +15,15 @@ import yaml
 from calgraph.core.errors import GraphError
 from calgraph.http.bodies import EventInput, parse
 from calgraph.services.directory import normalize_address
-from calgraph.services.seed import SeedEvent, SeedPlan, SeedRejected
+from calgraph.services.seed import SeedCalendar, SeedEvent, SeedPlan, SeedRejected
 
 SCHEMA_PATH = Path(__file__).with_name("seed.schema.json")
 ANSWERS = ("accept", "tentativelyAccept", "decline")
-TOP_LEVEL = ("users", "groups", "rooms", "events")
+TOP_LEVEL = ("users", "groups", "rooms", "calendars", "events")
+COLORS = ("auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink",
+          "lightBrown", "lightRed")
+ROLES = ("freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess",
+         "delegateWithPrivateEventAccess")
 Where = tuple[Any, ...]
 
 
@@ -84,6 +88,7 @@ class _Reader:
         self._groups(data, plan, users)
         if self._list(data, "rooms"):
             raise self.fail(("rooms",), "room mailboxes are not supported by this server yet.")
+        self._calendars(data, plan)
         self._events(data, plan)
         return plan
 
@@ -145,6 +150,32 @@ class _Reader:
                     raise self.fail((*where, "members", j), f"'{member}' is not one of the document's users.")
             plan.groups.append((address, name or address, checked))
 
+    def _calendars(self, data: dict[str, Any], plan: SeedPlan) -> None:
+        for i, item in enumerate(self._list(data, "calendars")):
+            where: Where = ("calendars", i)
+            cal = self._object(item, where, ("mailbox", "name", "color", "sharedWith"))
+            mailbox = self._address(cal.get("mailbox"), (*where, "mailbox"))
+            name = self._text(cal.get("name"), (*where, "name"))
+            color = self._text(cal.get("color"), (*where, "color"), required=False)
+            if color is not None and color not in COLORS:
+                raise self.fail((*where, "color"), f"must be one of {', '.join(COLORS)}.")
+            shared = cal.get("sharedWith", []) or []
+            if not isinstance(shared, list):
+                raise self.fail((*where, "sharedWith"), "must be a list of {email, role}.")
+            grants = []
+            for j, grant in enumerate(shared):
+                entry = self._object(grant, (*where, "sharedWith", j), ("email", "role"))
+                address = self._address(entry.get("email"), (*where, "sharedWith", j, "email"))
+                role = entry.get("role", "read")
+                if role not in ROLES:
+                    raise self.fail((*where, "sharedWith", j, "role"), f"must be one of {', '.join(ROLES)}.")
+                grants.append((address, role))
+            plan.calendars.append(SeedCalendar(mailbox, name or "", color, tuple(grants), self._label(where)))
+
+    def _label(self, where: Where) -> str:
+        line = self.lines.get(where)
+        return f"{where[0]}[{where[1]}]" + (f" (line {line})" if line else "")
+
     def _events(self, data: dict[str, Any], plan: SeedPlan) -> None:
         for i, item in enumerate(self._list(data, "events")):
             where: Where = ("events", i)
@@ -152,6 +183,7 @@ class _Reader:
                 raise self.fail(where, "must be an object (a Graph event body with 'mailbox').")
             body = dict(item)
             mailbox = self._address(body.pop("mailbox", None), (*where, "mailbox"))
+            calendar = self._text(body.pop("calendar", None), (*where, "calendar"), required=False)
             answers = body.pop("answers", None) or {}
             if not isinstance(answers, dict):
                 raise self.fail((*where, "answers"), "must map attendee addresses to accept, tentativelyAccept or decline.")
@@ -163,6 +195,4 @@ class _Reader:
                 changes = parse(EventInput, body).changes()
             except GraphError as error:
                 raise self.fail(where, error.message) from None
-            line = self.lines.get(where)
-            label = f"events[{i}]" + (f" (line {line})" if line else "")
-            plan.events.append(SeedEvent(mailbox, changes, answers, label))
+            plan.events.append(SeedEvent(mailbox, changes, answers, self._label(where), calendar))
