@@ -179,10 +179,12 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, seed_file:
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
-        served = create_app(settings, store)
         if settings.control_enabled:
-            login = served.state.admin.issue_login()
+            from calgraph.services.admin_tokens import AdminTokens
+
+            login = AdminTokens(store).issue_login()
             typer.echo(f"Inspector (one-time link): http://{shown}:{port}/_calgraph/ui?login={login}\n")
+        served = create_app(settings, store)
         tune_gc()
         config = uvicorn.Config(served, host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         uvicorn.Server(config).run(sockets=[listener])

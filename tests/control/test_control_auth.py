@@ -41,3 +41,18 @@ def test_control_plane_is_off_on_a_public_address_unless_asked(store):
         assert client.get("/_calgraph/clock", headers=headers).status_code == 401   # answered as a Graph path
     with TestClient(create_app(Settings(db_url="unused", host="0.0.0.0", control=True), store)) as client:
         assert client.get("/_calgraph/clock", headers=headers).status_code == 200
+
+
+def test_calgraph_token_admin_prints_a_control_token(tenant, db_url):
+    from typer.testing import CliRunner
+
+    from calgraph.cli import app
+
+    done = CliRunner().invoke(app, ["token", "--admin", "--db", db_url])
+    assert done.exit_code == 0 and done.stdout.count("\n") == 1
+    token = done.stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert tenant.client.get("/_calgraph/clock", headers=headers).status_code == 200
+    assert_error(tenant.client.get("/v1.0/users", headers=headers), 401, "InvalidAuthenticationToken")
+    mixed = CliRunner().invoke(app, ["token", "--admin", "--app", "--db", db_url])
+    assert mixed.exit_code == 1 and "--admin issues a control-plane token" in mixed.output
