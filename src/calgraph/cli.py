@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -54,10 +55,10 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _open_store(url: str, serving: bool = False) -> "Store":
+def _open_store(url: str, serving: bool = False, durability: str = "normal") -> "Store":
     from calgraph.store import open_store
 
-    return open_store(url, serving=serving)
+    return open_store(url, serving=serving, durability=durability)
 
 
 def _reason(error: Exception) -> str:
@@ -68,7 +69,7 @@ def _reason(error: Exception) -> str:
 
 
 @contextmanager
-def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
+def _store(db: str | None, serving: bool = False, durability: str = "normal") -> Iterator["Store"]:
     """The migrated store for --db; GraphErrors raised inside become a message and exit 1."""
     url = db or default_db_url()
     try:
@@ -76,7 +77,7 @@ def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
     except BadDatabaseUrl as e:
         _fail(f"cannot open the database: {e}")
     try:
-        store = _open_store(url, serving)
+        store = _open_store(url, serving, durability)
         store.migrate()
     except Exception as e:  # an unreachable server, a wrong password, not a database file, ...
         _fail(f"cannot open the database {masked(url)}: {_reason(e)}")
@@ -89,6 +90,13 @@ def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
 
 
 # -- serve ----------------------------------------------------------------------------------------
+
+class Durability(str, Enum):
+    full = "full"
+    normal = "normal"
+
+
+DEFAULT_DURABILITY = Durability.normal
 
 # Idle keep-alive connections are closed after this long: longer than clients keep theirs (httpx: 5 s,
 # uvicorn's own default), so a client never sends a request on a connection the server is closing.
@@ -122,6 +130,12 @@ def serve(
     demo: Annotated[bool, typer.Option(
         "--demo", help="Seed demo users, groups and events (idempotent) into calgraph-demo.db unless --db.",
     )] = False,
+    workers: Annotated[int, typer.Option(
+        help="Server processes sharing the port, each with its own database connections.")] = 1,
+    durability: Annotated[Durability, typer.Option(
+        help="SQLite: full syncs every commit to disk (nothing committed is lost on power loss); normal "
+             "syncs at checkpoints (faster; a crash of calgraph itself still loses nothing).",
+    )] = DEFAULT_DURABILITY,
     control: Annotated[Optional[bool], typer.Option(
         "--control/--no-control", show_default=False,
         help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
@@ -132,24 +146,23 @@ def serve(
         help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
 ) -> None:
     """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
+    if not 1 <= workers <= 64:
+        _fail(f"--workers {workers} must be between 1 and 64.")
     if throttle not in (None, "graph", "off"):
         _fail(f"--throttle takes 'graph' (or 'off'), not {throttle!r}.")
     settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port,
                         control=control, throttle=None if throttle == "off" else throttle)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
     try:
-        _serve(settings, listener, demo, seed_file)
+        _serve(settings, listener, demo, workers, durability.value, seed_file)
     finally:
         listener.close()
 
 
-def _serve(settings: Settings, listener: "socket.socket", demo: bool, seed_file: str | None = None) -> None:
-    import uvicorn
-
-    from calgraph.app import create_app
-
+def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str,
+           seed_file: str | None = None) -> None:
     host, port = settings.host, settings.port
-    with _store(settings.db_url, serving=True) as store:
+    with _store(settings.db_url, serving=True, durability=durability) as store:
         token = None
         if demo:
             from calgraph.services.demo import seed_demo
@@ -184,10 +197,27 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, seed_file:
 
             login = AdminTokens(store).issue_login()
             typer.echo(f"Inspector (one-time link): http://{shown}:{port}/_calgraph/ui?login={login}\n")
-        served = create_app(settings, store)
-        tune_gc()
-        config = uvicorn.Config(served, host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
-        uvicorn.Server(config).run(sockets=[listener])
+        if workers == 1:
+            _run_worker(settings, store, listener)
+            return
+    from calgraph.workers import run_workers
+
+    def worker() -> None:
+        with _store(settings.db_url, serving=True, durability=durability) as own:
+            _run_worker(settings, own, listener)
+
+    raise typer.Exit(run_workers(worker, workers))
+
+
+def _run_worker(settings: Settings, store: "Store", listener: "socket.socket") -> None:
+    import uvicorn
+
+    from calgraph.app import create_app
+
+    served = create_app(settings, store)
+    tune_gc()
+    config = uvicorn.Config(served, host=settings.host, port=settings.port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def _listen(host: str, port: int) -> "socket.socket":

@@ -152,12 +152,14 @@ def faults_add(
     latency_ms: Annotated[Optional[int], typer.Option("--latency-ms", metavar="N")] = None,
     mailbox: Annotated[Optional[str], typer.Option("--mailbox", metavar="EMAIL")] = None,
     app_id: Annotated[Optional[str], typer.Option("--app", metavar="CLIENT-ID")] = None,
+    action: Annotated[Optional[str], typer.Option("--action", metavar="ACTION",
+                                                  help="An event action: accept, decline, cancel, ...")] = None,
     url: Url = None, db: Db = None,
 ) -> None:
     """Add a fault rule; prints its id."""
     body = {"path": path, "status": status, "method": method, "code": code, "message": message,
             "retryAfter": retry_after, "times": times, "probability": probability, "latencyMs": latency_ms,
-            "mailbox": mailbox, "app": app_id}
+            "mailbox": mailbox, "app": app_id, "action": action}
     typer.echo(call("POST", "/faults", url, db, {k: v for k, v in body.items() if v is not None})["id"])
 
 
