@@ -74,8 +74,8 @@ def _get_events(server: ServerProcess, token: str, mailbox: str) -> httpx.Respon
 async def test_throttling_counts_per_app_and_mailbox_across_processes_and_the_sdk_recovers(tenant, pair, admin_token):
     a, b = pair
     mailbox = tenant.users["erin"].id
-    # each request stays in flight for 0.5 s, so 8 at once exceed the 4 concurrent allowed
-    admin_call(a, "POST", "/faults", admin_token, {"path": "/users/*/events", "latencyMs": 500})
+    # each request stays in flight for 1 s, so 8 at once exceed the 4 concurrent allowed
+    admin_call(a, "POST", "/faults", admin_token, {"path": "/users/*/events", "latencyMs": 1000})
     try:
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda i: _get_events((a, b)[i % 2], tenant.tokens["app"], mailbox), range(8)))
