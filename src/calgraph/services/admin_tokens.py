@@ -57,6 +57,9 @@ class AdminTokens:
     def csrf_token(self, session: str) -> str:
         return hmac.new(self._load().encode(), b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
 
+    def csrf_matches(self, session: str, given: str) -> bool:
+        return hmac.compare_digest(self.csrf_token(session), given or "")
+
     def _sign(self, audience: str, expires_in: int) -> str:
         now = int(time.time())
         claims = {"aud": audience, "iss": ISSUER, "sub": "calgraph-admin", "iat": now, "nbf": now,

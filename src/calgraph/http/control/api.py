@@ -93,7 +93,7 @@ class ControlApi:
             raise InvalidAuthenticationToken("The control plane takes an admin token (calgraph token --admin).")
         if not bearer_token(request.headers) and request.method != "GET":
             # a cookie alone may not change anything without the page's CSRF token
-            if request.headers.get("x-csrf-token") != self.admin.csrf_token(token):
+            if not self.admin.csrf_matches(token, request.headers.get("x-csrf-token", "")):
                 raise InvalidAuthenticationToken("Missing or wrong CSRF token.")
 
 

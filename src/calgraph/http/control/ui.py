@@ -134,7 +134,7 @@ class Inspector:
                 session = self.session(request)
             except NotSignedIn:
                 return html(pages.login_needed(), 401)
-            if request.cookies.get(SESSION_COOKIE) and form.get("csrf") != self.admin.csrf_token(session):
+            if request.cookies.get(SESSION_COOKIE) and not self.admin.csrf_matches(session, form.get("csrf", "")):
                 return html(pages.page("Refused", "<p>The form's CSRF token is missing or wrong.</p>"), 403)
             try:
                 await run_in_threadpool(act, request, form)
