@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from importlib.metadata import entry_points
 
@@ -16,8 +17,6 @@ def test_entry_point_names_the_plugin():
 
 def test_base_url_and_errors(calgraph):
     assert calgraph.base_url.startswith("http://127.0.0.1:") and calgraph.base_url.endswith("/v1.0")
-    import urllib.error
-
     with pytest.raises(urllib.error.HTTPError) as refused:      # no admin token: refused
         urllib.request.urlopen(calgraph.origin + "/_calgraph/seed/schema")
     assert refused.value.code == 401

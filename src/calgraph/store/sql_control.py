@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, inspect, select, text, update
 
