@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Router
+from starlette.routing import Mount, Route, Router
 
+from calgraph.http import uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
+    attachments, calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events,
+    extensions, mail, reminders,
 )
 from calgraph.core.faults import GRAPH_LIMITS
 from calgraph.http.control.api import ControlApi
@@ -27,12 +29,16 @@ ROUTE_TABLES = (
     calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
+    extensions.ROUTES,
+    categories.ROUTES,
+    reminders.ROUTES,
+    attachments.ROUTES,
 )
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
     clock = runtime.clock if runtime is not None and isinstance(runtime.clock, TenantClock) else TenantClock()
-    runtime = runtime or Runtime(store, clock=clock)
+    runtime = runtime or Runtime(store, clock=clock, attachment_quota=settings.attachment_quota_mb * 1024 * 1024)
     tokens = TokenService(store)   # token validation keeps real time, whatever the tenant's clock says
     control = None
     if settings.control_enabled or settings.throttle:
@@ -41,7 +47,9 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
     dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES), control)
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
-    app = Starlette()
+    # an upload session's URL carries its own authorization: its own route, beside Graph's paths
+    upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
+    app = Starlette(routes=[upload])
     if settings.control_enabled and control is not None:
         admin = AdminTokens(store)
         api = ControlApi(runtime, control, admin)

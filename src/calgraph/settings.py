@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB = "sqlite:///calgraph.db"
@@ -52,6 +52,9 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
+    attachment_quota_mb: int = field(
+        default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
     control: bool | None = None     # the control plane (/_calgraph); None: on when listening on loopback
     throttle: str | None = None     # "graph": Graph's per-app per-mailbox limits
 
