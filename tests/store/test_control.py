@@ -117,3 +117,20 @@ def test_meeting_messages_of_every_mailbox_newest_first(store, seeded, make_mess
         before = uow.tenant_fingerprint()
         uow.delete_message(seeded.mailbox.id, old.id)
         assert uow.tenant_fingerprint() != before
+
+
+def test_restore_brings_back_attachment_bytes(store, seeded, make_event):
+    from calgraph.core.model import Attachment
+
+    event = make_event()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_event(event)
+        uow.add_attachment("event", event.id, Attachment("att-1", seeded.mailbox.id, "file", "a.bin", T0, size=6))
+        uow.add_attachment_chunks("att-1", [b"\x00\x01\x02", b"\xff\xfe\xfd"])
+        uow.save_snapshot("with-file", T0)
+        uow.delete_attachment("att-1")
+        uow.add_attachment("event", event.id, Attachment("att-2", seeded.mailbox.id, "file", "b.bin", T0, size=1))
+    with store.unit_of_work(write=True) as uow:
+        assert uow.restore_snapshot("with-file")
+        assert [a.id for a in uow.list_attachments("event", event.id)] == ["att-1"]
+        assert [uow.read_attachment_chunk("att-1", n) for n in range(3)] == [b"\x00\x01\x02", b"\xff\xfe\xfd", None]
