@@ -43,3 +43,24 @@ def test_bad_clock_bodies(admin):
     assert_error(admin.put("/clock", json={"offsetSeconds": "10"}), 400, "BadRequest")
     assert_error(admin.post("/clock/advance", json={}), 400, "BadRequest", "'seconds' is required.")
     assert_error(admin.post("/clock/advance", json={"seconds": True}), 400, "BadRequest")
+
+
+def test_the_clock_stays_within_a_reasonable_range(admin):
+    assert_error(admin.post("/clock/advance", json={"seconds": 1e12}), 400, "BadRequest")
+    assert_error(admin.put("/clock", json={"offsetSeconds": -1e12}), 400, "BadRequest")
+    assert_error(admin.put("/clock", json={"frozenAt": "0001-01-01T00:00:00Z"}), 400, "BadRequest",
+                 "'frozenAt' must be between 1900 and 9000.")
+    admin.put("/clock", json={"frozenAt": "8999-12-31T00:00:00Z"})
+    century = 86400 * 365 * 99
+    assert admin.post("/clock/advance", json={"seconds": century}).json()["now"].startswith("9098-")
+    for _ in range(9):
+        admin.post("/clock/advance", json={"seconds": century})
+    assert_error(admin.post("/clock/advance", json={"seconds": century}), 400, "BadRequest",
+                 "The clock cannot move that far.")
+    assert admin.put("/clock", json={"mode": "real"}).status_code == 200
+
+
+def test_a_body_too_large_is_refused(admin):
+    big = b'{"users": [' + b'{"email": "a@contoso.com"},' * 1_300_000 + b'{"email": "b@contoso.com"}]}'
+    answer = admin.post("/seed", content=big)
+    assert answer.status_code == 413 and answer.json()["error"]["code"]

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from calgraph.core import faults as rules
 from calgraph.core.clock import REAL, ClockState
+from calgraph.core.errors import BadRequest
 from calgraph.core.ids import utc_now
 from calgraph.core.permissions import Principal
 from calgraph.services.request_log import RequestLog
@@ -181,7 +182,11 @@ def set_clock(control: Control, state: ClockState) -> tuple[ClockState, datetime
 
 def advance_clock(control: Control, seconds: float) -> tuple[ClockState, datetime]:
     with control.store.unit_of_work(write=True) as uow:
-        state = load_clock(uow).advanced(seconds)
+        try:
+            state = load_clock(uow).advanced(seconds)
+            state.now(utc_now())
+        except OverflowError:
+            raise BadRequest("The clock cannot move that far.") from None
         uow.put_setting(CLOCK_SETTING, json.dumps(state.to_json()))
         changed(uow)
     return get_clock(control)

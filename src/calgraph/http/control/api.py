@@ -17,7 +17,9 @@ from starlette.routing import Route
 
 from calgraph.core.clock import ClockState
 from calgraph.core.datetimes import format_instant_seconds
-from calgraph.core.errors import InvalidAuthenticationToken, ItemNotFound, MethodNotAllowed, UnknownRoute
+from calgraph.core.errors import (
+    InvalidAuthenticationToken, ItemNotFound, MethodNotAllowed, PayloadTooLarge, UnknownRoute,
+)
 from calgraph.http.auth import bearer_token
 from calgraph.http.control import bodies
 from calgraph.http.control import seed as seed_reader
@@ -69,7 +71,7 @@ class ControlApi:
         async def run(request: Request) -> Response:
             request_id = str(uuid.uuid4())
             try:
-                body = await request.body()
+                body = await read_body(request)
                 reply = await run_in_threadpool(self._guarded, handlers, request, body)
             except Exception as error:  # Graph's envelope, never a traceback
                 reply = error_reply(error, request_id, request_id)
@@ -95,6 +97,19 @@ class ControlApi:
             # a cookie alone may not change anything without the page's CSRF token
             if not self.admin.csrf_matches(token, request.headers.get("x-csrf-token", "")):
                 raise InvalidAuthenticationToken("Missing or wrong CSRF token.")
+
+
+MAX_BODY = 32 * 1024 * 1024   # a seed document of a large tenant
+
+
+async def read_body(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def render(reply: Reply, request_id: str) -> Response:
@@ -205,7 +220,8 @@ def put_clock(api: ControlApi, request: Request, body: bytes) -> Reply:
 
 
 def advance_clock(api: ControlApi, request: Request, body: bytes) -> Reply:
-    seconds = bodies.number(bodies.json_object(body), "seconds", required=True)
+    seconds = bodies.number(bodies.json_object(body), "seconds", required=True, low=-bodies.MAX_SHIFT,
+                           high=bodies.MAX_SHIFT)
     return Reply(200, clock_json(*service.advance_clock(api.control, seconds)))
 
 

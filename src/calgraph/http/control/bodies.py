@@ -14,6 +14,8 @@ from calgraph.core.faults import METHODS, FaultRule
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MAX_LATENCY_MS = 120_000
+MAX_SHIFT = 100 * 366 * 24 * 3600   # the clock moves at most a century at a time
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
 def json_object(body: bytes) -> dict[str, Any]:
@@ -88,9 +90,13 @@ def clock_state(values: dict[str, Any]) -> ClockState:
     if len(given) != 1:
         raise BadRequest("Give one of 'frozenAt' (an instant), 'offsetSeconds' (a number) or 'mode': 'real'.")
     if given[0] == "frozenAt":
-        return ClockState("frozen", parse_instant(values["frozenAt"], "frozenAt"))
+        instant = parse_instant(values["frozenAt"], "frozenAt")
+        if not EARLIEST <= instant < LATEST:
+            raise BadRequest("'frozenAt' must be between 1900 and 9000.")
+        return ClockState("frozen", instant)
     if given[0] == "offsetSeconds":
-        return ClockState("offset", None, float(number(values, "offsetSeconds", required=True)))
+        offset = number(values, "offsetSeconds", required=True, low=-MAX_SHIFT, high=MAX_SHIFT)
+        return ClockState("offset", None, float(offset))
     if values["mode"] != "real":
         raise BadRequest("'mode' must be 'real' (freeze with 'frozenAt', shift with 'offsetSeconds').")
     return ClockState()

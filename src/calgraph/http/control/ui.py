@@ -148,7 +148,9 @@ class Inspector:
 
     def _clock(self, request: Request, form: dict[str, str]) -> None:
         if form.get("advance"):
-            service.advance_clock(self.control, bodies.number({"seconds": _number(form["advance"])}, "seconds"))
+            seconds = bodies.number({"seconds": _number(form["advance"])}, "seconds", low=-bodies.MAX_SHIFT,
+                                    high=bodies.MAX_SHIFT)
+            service.advance_clock(self.control, seconds)
         elif form.get("real"):
             service.set_clock(self.control, bodies.clock_state({"mode": "real"}))
         else:
