@@ -64,3 +64,13 @@ def test_a_body_too_large_is_refused(admin):
     big = b'{"users": [' + b'{"email": "a@contoso.com"},' * 1_300_000 + b'{"email": "b@contoso.com"}]}'
     answer = admin.post("/seed", content=big)
     assert answer.status_code == 413 and answer.json()["error"]["code"]
+
+
+def test_upload_sessions_expire_by_the_tenant_clock(tenant, admin, as_alice):
+    event = as_alice.post("/me/events", json=event_body()).json()
+    made = as_alice.post(f"/me/events/{event['id']}/attachments/createUploadSession",
+                         json={"AttachmentItem": {"attachmentType": "file", "name": "a.bin", "size": 10}})
+    url = made.json()["uploadUrl"]
+    admin.post("/clock/advance", json={"seconds": 2 * 3600})          # an upload session idles out in 1 h
+    late = tenant.client.put(url, content=b"0123456789", headers={"Content-Range": "bytes 0-9/10"})
+    assert_error(late, 404, "ErrorItemNotFound", "The upload session has expired.")
