@@ -63,13 +63,17 @@ class SqlStore:
         for `grouped`."""
         if write and grouped and self._groups is not None:
             with self._groups.unit() as conn:
-                yield SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                yield uow
+                uow.flush_changes()   # the change log and outbox commit with the writes (sql_changes)
             return
         with self._write_lock if write else nullcontext(), self.engine.connect() as conn:
             if write:
                 conn.execution_options(**{_WRITE: True})
             with conn.begin():
-                yield SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                yield uow
+                uow.flush_changes()
 
     def migrate(self) -> None:
         """Alembic upgrade to head, serialised across processes (PostgreSQL advisory lock; SQLite's
