@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
+    calendar_permissions, calendar_view, calendars, delta, directory, event_actions, events, mail,
 )
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
@@ -21,6 +21,7 @@ ROUTE_TABLES = (
     calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
+    delta.ROUTES,
 )
 
 

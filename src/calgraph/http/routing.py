@@ -7,6 +7,7 @@ segments match case-insensitively (`calendarview`, `calendargroups`), and the be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import unquote
@@ -41,6 +42,16 @@ class Address:
     mail_folder: str | None = None
     message: str | None = None
     permission: str | None = None
+    subscription: str | None = None
+
+
+_KEYED_FOLDER = re.compile(r"mailfolders\('([^']+)'\)", re.IGNORECASE)
+DELTA_SPELLINGS = frozenset({"delta", "delta()", "microsoft.graph.delta", "microsoft.graph.delta()"})
+
+
+def _is_delta(cur: "_Cursor") -> bool:
+    """The next segment is the delta function (any spelling) and the last one."""
+    return cur.pos == len(cur.segments) - 1 and cur.peek().lower() in DELTA_SPELLINGS
 
 
 class _Cursor:
@@ -81,6 +92,8 @@ def parse(raw_path: str) -> Address:
     if cur.done():
         raise UnknownRoute()
     head = cur.literal()
+    if head in ("$batch", "subscriptions"):
+        return _top_level(cur, Address(version, head))
     if head == "me":
         return _user_scope(cur, Address(version, "user", Owner("me", None)))
     if head in ("users", "groups"):
@@ -93,6 +106,22 @@ def parse(raw_path: str) -> Address:
     raise UnknownRoute(segments[1])
 
 
+def _top_level(cur: _Cursor, addr: Address) -> Address:
+    """`$batch`; `subscriptions`, `subscriptions/{id}`, `subscriptions/{id}/reauthorize`."""
+    if addr.kind == "$batch":
+        if not cur.done():
+            raise UnknownRoute(cur.peek())
+        return replace(addr, kind="batch")
+    if cur.done():
+        return addr
+    addr = replace(addr, kind="subscription", subscription=cur.take())
+    if cur.done():
+        return addr
+    if cur.literal() == "reauthorize" and cur.done():
+        return replace(addr, kind="subscriptionReauthorize")
+    raise _unknown(cur)
+
+
 def _unknown(cur: _Cursor) -> UnknownRoute:
     return UnknownRoute(cur.segments[cur.pos - 1] if cur.pos else None)
 
@@ -101,6 +130,12 @@ def _user_scope(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return addr
     seg = cur.literal()
+    keyed = _KEYED_FOLDER.fullmatch(cur.segments[cur.pos - 1])
+    if keyed is not None:   # mailFolders('{id}'), as delta links render it
+        cur.segments[cur.pos - 1:cur.pos] = ["mailFolders", keyed.group(1)]
+        cur.pos -= 1
+        cur.take()
+        return _mail_folders(cur, addr)
     handler = _USER_CHILDREN.get(seg)
     if handler is None:
         raise _unknown(cur)
@@ -137,6 +172,9 @@ def _calendar_children(cur: _Cursor, addr: Address) -> Address:
         return _events(cur, addr)
     if seg == "calendarview" and cur.done():
         return replace(addr, kind="calendarView")
+    if seg == "calendarview" and _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="calendarViewDelta")
     if seg == "calendarpermissions":
         if cur.done():
             return replace(addr, kind="calendarPermissions")
@@ -171,6 +209,9 @@ def _calendar_group_children(cur: _Cursor, addr: Address) -> Address:
 def _events(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return replace(addr, kind="events")
+    if _is_delta(cur) and addr.owner is not None and addr.owner.kind != "group":
+        cur.take()
+        return replace(addr, kind="eventsDelta")
     addr = replace(addr, kind="event", event=cur.take())
     if cur.done():
         return addr
@@ -184,6 +225,9 @@ def _events(cur: _Cursor, addr: Address) -> Address:
 
 
 def _calendar_view(cur: _Cursor, addr: Address) -> Address:
+    if _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="calendarViewDelta")
     if not cur.done():
         raise UnknownRoute(cur.peek())
     return replace(addr, kind="calendarView")
@@ -203,6 +247,9 @@ def _mail_folders(cur: _Cursor, addr: Address) -> Address:
 def _messages(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return replace(addr, kind="messages")
+    if addr.mail_folder is not None and _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="messagesDelta")
     addr = replace(addr, kind="message", message=cur.take())
     if not cur.done():
         raise UnknownRoute(cur.peek())

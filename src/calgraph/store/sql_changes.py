@@ -142,10 +142,9 @@ def _event_change(mailbox_id: str, event_id: str, op: rules.Op, before: Event | 
     current = after or before
     assert current is not None
     removed: tuple[str, ...] = ()
-    before_json = None
+    before_master = None
     if current.type == "seriesMaster":
-        if before is not None:
-            before_json = dumps(before)
+        before_master = before
         old = set(before.cancelled_occurrences) if before is not None else set()
         new = set(after.cancelled_occurrences) if after is not None else set()
         removed = tuple(_occurrence_item_id(oid) for oid in sorted(new - old))
@@ -153,7 +152,7 @@ def _event_change(mailbox_id: str, event_id: str, op: rules.Op, before: Event | 
                       before.calendar_id if before is not None else None,
                       after.calendar_id if after is not None else None,
                       current.type, current.series_master_id, current.change_key if after else "",
-                      tuple(item for item in removed if item), before_json)
+                      tuple(item for item in removed if item), before_master)
 
 
 def _occurrence_item_id(oid: str) -> str:
@@ -168,13 +167,14 @@ def _change_row(change: ItemChange, seq: int, at: str) -> dict[str, Any]:
             "collection_after": change.collection_after, "item_type": change.item_type,
             "series_master_id": change.series_master_id,
             "removed": json.dumps(list(change.removed_instances)) if change.removed_instances else None,
-            "before": change.before, "at": at}
+            "before": None if change.before is None else dumps(change.before), "at": at}
 
 
 def parse_change(row: Any) -> ItemChange:
     return ItemChange(row.mailbox_id, row.kind, row.item_id, row.op, row.collection_before, row.collection_after,
                       row.item_type, row.series_master_id, "",
-                      tuple(json.loads(row.removed)) if row.removed else (), row.before)
+                      tuple(json.loads(row.removed)) if row.removed else (),
+                      None if row.before is None else loads(Event, row.before))
 
 
 __all__ = ["ChangesMixin", "parse_change", "parse_ts"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from calgraph.core.model import Event
+
 ItemKind = Literal["event", "message"]
 Op = Literal["created", "updated", "deleted"]
 CHANGE_TYPES = ("created", "updated", "deleted")
@@ -29,7 +31,7 @@ class ItemChange:
     series_master_id: str | None = None
     change_key: str = ""
     removed_instances: tuple[str, ...] = ()  # occurrence item ids this transaction cancelled (masters)
-    before: str | None = None                # a series master as stored before the transaction (JSON)
+    before: Event | None = None              # a series master as it was before the transaction
 
     def merged(self, later: "ItemChange") -> "ItemChange | None":
         """This change followed by `later` in the same transaction; None when nothing is left (created

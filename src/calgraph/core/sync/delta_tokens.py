@@ -27,8 +27,7 @@ class InvalidDeltaToken(GraphError):
     status, code = 400, "InvalidDeltaToken"
 
     def __init__(self, token: str, parameter: str = "$deltaToken") -> None:
-        shown = token if len(token) <= 200 else token[:200] + "…"
-        super().__init__(f"The value '{shown}' of parameter '{parameter}' is invalid.")
+        super().__init__(f"The value '{token}' of parameter '{parameter}' is invalid.")
 
 
 class SyncStateNotFound(GraphError):
