@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.applications import Starlette
 
+from calgraph.http import notification_payload
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, delta, directory, event_actions, events, mail,
+    calendar_permissions, calendar_view, calendars, delta, directory, event_actions, events, mail, subscriptions,
 )
+from calgraph.services.notifications import NotificationDispatcher
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
@@ -22,6 +27,7 @@ ROUTE_TABLES = (
     event_actions.ROUTES,
     mail.ROUTES,
     delta.ROUTES,
+    subscriptions.ROUTES,
 )
 
 
@@ -30,7 +36,23 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
-    app = Starlette()
+    notifier = None
+    if settings.deliver_notifications:   # `calgraph serve`: the outbox is delivered by this process too
+        hooks = runtime.webhooks
+        notifier = NotificationDispatcher(store, notification_payload.render, hooks and hooks.transport,
+                                          hooks and hooks.schedule)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if notifier is not None:
+            notifier.start()
+        try:
+            yield
+        finally:
+            if notifier is not None:
+                notifier.stop()
+
+    app = Starlette(lifespan=lifespan)
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime

@@ -93,13 +93,21 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     db: Db = None,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo users, groups and events (idempotent).")] = False,
+    notify_allow: Annotated[Optional[list[str]], typer.Option(
+        "--notify-allow", help="Only these hosts (or *.domain) may receive change notifications; repeatable. "
+                               "Default: any host, loopback and private ones included.")] = None,
+    notify_https_only: Annotated[bool, typer.Option(
+        "--notify-https-only", help="Refuse http:// notification URLs, as Graph does.")] = False,
 ) -> None:
     """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
     import uvicorn
 
     from calgraph.app import create_app
+    from calgraph.services.runtime import Runtime
+    from calgraph.services.webhooks import Webhooks
 
-    settings = Settings(db_url=db or default_db_url(), host=host, port=port)
+    settings = Settings(db_url=db or default_db_url(), host=host, port=port, deliver_notifications=True)
+    webhooks = Webhooks(allowed_hosts=tuple(notify_allow) if notify_allow else None, https_only=notify_https_only)
     with _store(settings.db_url, serving=True) as store:
         token = None
         if demo:
@@ -125,7 +133,7 @@ def serve(
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
-        served = create_app(settings, store)
+        served = create_app(settings, store, Runtime(store, webhooks=webhooks))
         tune_gc()
         uvicorn.run(served, host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 

@@ -17,6 +17,7 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    deliver_notifications: bool = False        # run the webhook dispatcher in this process (`serve`)
 
     @property
     def base_url(self) -> str:

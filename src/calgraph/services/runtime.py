@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from calgraph.core.ids import Clock, Ids, utc_now
 from calgraph.store.interface import Store
@@ -13,3 +14,4 @@ class Runtime:
     store: Store
     ids: Ids = field(default_factory=Ids)
     clock: Clock = utc_now
+    webhooks: Any = None   # services.webhooks.Webhooks (None: defaults); how notifications are sent
