@@ -201,7 +201,7 @@ def test_retries_with_backoff_then_missed(tenant, as_alice, receiver, clock):
     assert set(lifecycle[0]) == {"subscriptionId", "subscriptionExpirationDateTime", "tenantId", "clientState",
                                  "lifecycleEvent"}
     receiver.clear()
-    clock.now += timedelta(minutes=10_079 - 15 * 11 - 10)   # within 15 minutes of the expiry
+    clock.now += timedelta(minutes=10_079 - 25 * 11 - 10)   # within 15 minutes of the expiry
     tenant.notifier.housekeeping(clock.now)
     tenant.notifier.drain()
     tenant.notifier.housekeeping(clock.now)
