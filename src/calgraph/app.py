@@ -14,6 +14,7 @@ from calgraph.http.resources import (
 )
 from calgraph.services.notifications import NotificationDispatcher
 from calgraph.services.runtime import Runtime
+from calgraph.services.webhooks import Webhooks
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
 from calgraph.store.interface import Store
@@ -32,7 +33,8 @@ ROUTE_TABLES = (
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store)
+    runtime = runtime or Runtime(store, webhooks=Webhooks(allowed_hosts=settings.notify_allow,
+                                                         https_only=settings.notify_https_only))
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text

@@ -10,14 +10,15 @@ import pytest
 
 from calgraph.core.sync.subscriptions import Subscription
 
-NOW = datetime.now(timezone.utc)
+def soon() -> datetime:
+    return datetime.now(timezone.utc) + timedelta(seconds=5)
 
 
 def subscription(seeded, **changes) -> Subscription:
     fields = dict(id="sub-1", mailbox_id=seeded.mailbox.id, owner_kind="user", kind="event",
                   collection_id=seeded.calendar.id, resource="me/events", change_types=("created", "updated", "deleted"),
                   notification_url="http://127.0.0.1:1/hook", lifecycle_url=None, client_state="s",
-                  expiration=NOW + timedelta(days=1), app_id="app", creator_id="u", tenant_id="t", created=NOW)
+                  expiration=soon() + timedelta(days=1), app_id="app", creator_id="u", tenant_id="t", created=soon())
     fields.update(changes)
     return Subscription(**fields)
 
@@ -117,10 +118,10 @@ def test_notifications_commit_with_the_change(store, seeded, make_event):
         uow.update_event(event.evolve(subject="again", change_key="ck-x"))   # one notification per transaction
     with store.unit_of_work(write=True) as uow:
         uow.add_event(make_event(calendar_id=seeded.other_calendar.id))               # another calendar: none
-        claimed = uow.claim_pending(NOW + timedelta(seconds=5), NOW + timedelta(minutes=1), 10)
+        claimed = uow.claim_pending(soon(), soon() + timedelta(minutes=1), 10)
     assert [(p.change_type, p.item_id, p.change_key) for p in claimed] == [("created", event.id, "ck-x")]
     with store.unit_of_work(write=True) as uow:   # leased: nobody else gets it
-        assert uow.claim_pending(NOW + timedelta(seconds=5), NOW + timedelta(minutes=1), 10) == []
+        assert uow.claim_pending(soon(), soon() + timedelta(minutes=1), 10) == []
         uow.complete_pending([p.id for p in claimed])
         assert uow.count_pending() == 0
 
@@ -138,7 +139,7 @@ def test_concurrent_claims_never_share_a_notification(store, seeded, make_event)
     def claimer() -> None:
         while True:
             with store.unit_of_work(write=True) as uow:
-                got = uow.claim_pending(NOW + timedelta(seconds=5), NOW + timedelta(minutes=1), 3)
+                got = uow.claim_pending(soon(), soon() + timedelta(minutes=1), 3)
             if not got:
                 return
             with lock:
