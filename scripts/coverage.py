@@ -58,6 +58,15 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("message", "GET"): ("Get a message", "/messages/{id}"),
     ("message", "PATCH"): ("Update a message", "/messages/{id}"),
     ("message", "DELETE"): ("Delete a message", "/messages/{id}"),
+    ("calendarViewDelta", "GET"): ("calendarView delta", "/calendarView/delta"),
+    ("eventsDelta", "GET"): ("Events delta", "/events/delta"),
+    ("messagesDelta", "GET"): ("Messages delta of a folder", "/mailFolders/{id}/messages/delta"),
+    ("subscriptions", "POST"): ("Create a subscription (change notifications)", "//subscriptions"),
+    ("subscriptions", "GET"): ("List subscriptions", "//subscriptions"),
+    ("subscription", "GET"): ("Get a subscription", "//subscriptions/{id}"),
+    ("subscription", "PATCH"): ("Renew a subscription", "//subscriptions/{id}"),
+    ("subscription", "DELETE"): ("Delete a subscription", "//subscriptions/{id}"),
+    ("subscriptionReauthorize", "POST"): ("Reauthorize a subscription", "//subscriptions/{id}/reauthorize"),
 }
 
 OWNERS = {"/me": "/me", "/users/{id or upn}": "/users/x", "/groups/{id}": "/groups/x"}
