@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 
-from calgraph.http import notification_payload
+from calgraph.http import notification_payload, uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, delta, directory, event_actions, events, mail, subscriptions,
+    attachments, calendar_permissions, calendar_view, calendars, categories, delta, directory, event_actions, events,
+    extensions, mail, reminders, subscriptions,
 )
 from calgraph.services.notifications import NotificationDispatcher
 from calgraph.services.runtime import Runtime
@@ -27,14 +29,19 @@ ROUTE_TABLES = (
     calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
+    extensions.ROUTES,
+    categories.ROUTES,
+    reminders.ROUTES,
+    attachments.ROUTES,
     delta.ROUTES,
     subscriptions.ROUTES,
 )
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store, webhooks=Webhooks(allowed_hosts=settings.notify_allow,
-                                                         https_only=settings.notify_https_only))
+    runtime = runtime or Runtime(store, attachment_quota=settings.attachment_quota_mb * 1024 * 1024,
+                                 webhooks=Webhooks(allowed_hosts=settings.notify_allow,
+                                                   https_only=settings.notify_https_only))
     dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
@@ -54,7 +61,9 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
             if notifier is not None:
                 notifier.stop()
 
-    app = Starlette(lifespan=lifespan)
+    # an upload session's URL carries its own authorization: its own route, beside Graph's paths
+    upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
+    app = Starlette(routes=[upload], lifespan=lifespan)
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime

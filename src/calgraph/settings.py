@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB = "sqlite:///calgraph.db"
@@ -49,6 +49,9 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
+    attachment_quota_mb: int = field(
+        default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
     deliver_notifications: bool = False        # run the webhook dispatcher in this process (`serve`)
     notify_allow: tuple[str, ...] | None = None  # hosts that may receive notifications (None: any)
     notify_https_only: bool = False

@@ -20,13 +20,15 @@ from calgraph.store.schema import (
     mailboxes,
     settings,
 )
+from calgraph.store.sql_attachments import AttachmentsMixin
+from calgraph.store.sql_categories import CategoriesMixin
 from calgraph.store.sql_sync import SyncMixin
 
 
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(SyncMixin):
+class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin):   # SyncMixin: ItemsMixin, noting changes
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
