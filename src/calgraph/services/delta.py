@@ -16,7 +16,7 @@ from datetime import datetime
 
 from calgraph.core import permissions
 from calgraph.core.errors import ItemNotFound
-from calgraph.core.model import Event, Mailbox, Message
+from calgraph.core.model import Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.sync import delta_tokens
 from calgraph.core.sync.delta_tokens import DeltaState, Feed, InvalidDeltaToken, SyncStateNotFound
@@ -105,7 +105,7 @@ def _state(uow: UnitOfWork, ask: DeltaAsk, key: bytes, mailbox: Mailbox, collect
         raise SyncStateNotFound(state.since, watermark)
     if not state.initial and state.since < pruned:
         raise SyncStateNotFound(state.since, watermark)
-    if ask.token_parameter == "$deltaToken" or state.upto == 0 and not state.initial:
+    if ask.token_parameter == "$deltaToken":   # a new round: up to what has committed now
         state = replace(state, upto=watermark, cursor=())
     return state
 
@@ -127,5 +127,3 @@ def _page(uow: UnitOfWork, mailbox: Mailbox, state: DeltaState, size: int) -> tu
 def _text(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
-
-__all__ = ["DeltaAsk", "DeltaPage", "Entry", "Event", "Message", "delta", "token_key"]

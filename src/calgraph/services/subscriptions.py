@@ -93,7 +93,7 @@ def update(rt: Runtime, principal: Principal, subscription_id: str, given: dict[
     hooks = webhooks(rt)
     now = rt.clock()
     with rt.store.unit_of_work() as uow:
-        current = _find(uow, principal, subscription_id, now, "Update")
+        current = _find(uow, principal, subscription_id, now)
     for name, value in given.items():
         if name not in UPDATABLE and value != _shown(current, name):
             raise rules.SubscriptionInvalid("Only expirationDateTime and notificationUrl can be updated.")
@@ -117,7 +117,7 @@ def update(rt: Runtime, principal: Principal, subscription_id: str, given: dict[
 
 def reauthorize(rt: Runtime, principal: Principal, subscription_id: str) -> None:
     with rt.store.unit_of_work() as uow:
-        current = _find(uow, principal, subscription_id, rt.clock(), "Update")
+        current = _find(uow, principal, subscription_id, rt.clock())
     webhooks(rt).validate(current.notification_url, rt.ids.guid())
     with rt.store.unit_of_work(write=True) as uow:
         uow.update_subscription(current.evolve(reauthorize_sent=False))
@@ -125,12 +125,11 @@ def reauthorize(rt: Runtime, principal: Principal, subscription_id: str) -> None
 
 def delete(rt: Runtime, principal: Principal, subscription_id: str) -> None:
     with rt.store.unit_of_work(write=True) as uow:
-        _find(uow, principal, subscription_id, rt.clock(), "Delete")
+        _find(uow, principal, subscription_id, rt.clock())
         uow.delete_subscription(subscription_id)
 
 
-def _find(uow: UnitOfWork, principal: Principal, subscription_id: str, now: datetime,
-          operation: str = "Get") -> Subscription:
+def _find(uow: UnitOfWork, principal: Principal, subscription_id: str, now: datetime) -> Subscription:
     found = uow.get_subscription(subscription_id)
     if found is None or not _visible(principal, found, now):
         raise SubscriptionNotFound()

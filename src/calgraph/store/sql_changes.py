@@ -19,7 +19,7 @@ from calgraph.core import occurrences, recurrence
 from calgraph.core.model import Event, Message
 from calgraph.core.sync import changes as rules
 from calgraph.core.sync.changes import ItemChange
-from calgraph.store.codec import dumps, format_ts, loads, parse_ts
+from calgraph.store.codec import dumps, format_ts, loads
 from calgraph.store.schema import events, messages
 from calgraph.store.schema_sync import change_counters, changes, outbox, subscriptions
 from calgraph.store.sql_items import ItemsMixin
@@ -176,5 +176,3 @@ def parse_change(row: Any) -> ItemChange:
                       tuple(json.loads(row.removed)) if row.removed else (),
                       None if row.before is None else loads(Event, row.before))
 
-
-__all__ = ["ChangesMixin", "parse_change", "parse_ts"]

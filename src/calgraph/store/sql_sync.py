@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from calgraph.core.model import Event, Message
 from calgraph.core.sync.changes import ItemChange
 from calgraph.core.sync.subscriptions import Pending, Subscription
-from calgraph.store.codec import format_optional_ts, format_ts, loads, parse_ts
+from calgraph.store.codec import format_ts, loads, parse_ts
 from calgraph.store.query_sql import binary_text
 from calgraph.store.schema import events, messages
 from calgraph.store.schema_sync import change_counters, changes, outbox, subscriptions
@@ -196,5 +196,3 @@ def _pending(row: Any) -> Pending:
                    attempts=int(row.attempts),
                    first_attempt=parse_ts(row.first_attempt) if row.first_attempt else None)
 
-
-__all__ = ["SyncMixin", "and_", "format_optional_ts"]
