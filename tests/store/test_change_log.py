@@ -154,3 +154,19 @@ def test_concurrent_claims_never_share_a_notification(store, seeded, make_event)
         thread.join(30)
     ids = [i for claim in claims for i in claim]
     assert len(ids) == len(set(ids)) == 40
+
+
+def test_a_deleted_calendar_notes_its_events_deleted(store, seeded, make_event):
+    event = make_event(calendar_id=seeded.other_calendar.id)
+    with store.unit_of_work(write=True) as uow:
+        uow.add_subscription(subscription(seeded, collection_id=seeded.other_calendar.id))
+        uow.add_event(event)
+    with store.unit_of_work(write=True) as uow:
+        uow.delete_calendar(seeded.mailbox.id, seeded.other_calendar.id)
+    with store.unit_of_work() as uow:
+        top, _ = uow.change_watermark(seeded.mailbox.id)
+        [gone] = uow.list_changes(seeded.mailbox.id, "event", top - 1, top, seeded.other_calendar.id)
+        assert (gone.item_id, gone.op) == (event.id, "deleted")
+    with store.unit_of_work(write=True) as uow:
+        claimed = uow.claim_pending(soon(), soon() + timedelta(minutes=1), 10)
+    assert [p.change_type for p in claimed] == ["created", "deleted"]

@@ -67,6 +67,17 @@ class ChangesMixin(ItemsMixin):
         if folder is not None:
             self._note(ItemChange(mailbox_id, "message", message_id, "deleted", folder, None))
 
+    def note_calendars_deleted(self, mailbox_id: str, calendar_ids: list[str]) -> None:
+        """The events of calendars about to be deleted (by cascade) leave them: noted as deleted."""
+        if not calendar_ids:
+            return
+        c = events.c
+        rows = self.conn.execute(select(c.id, c.calendar_id, c.type, c.series_master_id).where(
+            c.mailbox_id == mailbox_id, c.calendar_id.in_(calendar_ids))).all()
+        for row in rows:
+            self._note(ItemChange(mailbox_id, "event", row.id, "deleted", row.calendar_id, None, row.type,
+                                  row.series_master_id))
+
     def _stored_event(self, event_id: str) -> Event | None:
         row = self.run(_EVENT_DATA, {"id": event_id}).fetchone()
         return None if row is None else loads(Event, row[0])

@@ -114,6 +114,7 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin):   # SyncMixin
                           .values(**_calendar_group_values(group)))
 
     def delete_calendar_group(self, mailbox_id: str, group_id: str) -> None:
+        self.note_calendars_deleted(mailbox_id, [c.id for c in self.list_calendars(mailbox_id, group_id)])
         self.conn.execute(delete(calendar_groups).where(calendar_groups.c.mailbox_id == mailbox_id,
                                                         calendar_groups.c.id == group_id))
 
@@ -150,7 +151,8 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin):   # SyncMixin
         self.conn.execute(update(calendars).where(calendars.c.id == calendar.id).values(**_calendar_values(calendar)))
 
     def delete_calendar(self, mailbox_id: str, calendar_id: str) -> None:
-        # events, their categories and the permissions go by ON DELETE CASCADE
+        # events, their categories and the permissions go by ON DELETE CASCADE (the events noted as deleted)
+        self.note_calendars_deleted(mailbox_id, [calendar_id])
         self.conn.execute(delete(calendars).where(calendars.c.mailbox_id == mailbox_id, calendars.c.id == calendar_id))
 
     def _first_calendar(self, *conditions: Any) -> Calendar | None:
