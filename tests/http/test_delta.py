@@ -221,3 +221,16 @@ def test_message_delta_of_meeting_messages(as_alice, as_bob):
     assert as_bob.get(f"{link}&changeType=created").status_code == 200
     created_only = as_bob.get("/me/mailFolders/inbox/messages/delta?changeType=created").json()
     assert created_only["value"] == []
+
+
+def test_message_delta_received_filter_and_orderby(as_alice, as_bob):
+    single(as_alice, "Invite", attendees=[{"emailAddress": {"address": "bob@contoso.com"}}])
+    future = "/me/mailFolders/inbox/messages/delta?$filter=receivedDateTime ge 2999-01-01T00:00:00Z"
+    assert as_bob.get(future).json()["value"] == []
+    past = as_bob.get("/me/mailFolders/inbox/messages/delta?$filter=receivedDateTime gt 2000-01-01T00:00:00Z"
+                      "&$orderby=receivedDateTime desc&$select=subject").json()
+    assert [m["subject"] for m in past["value"]] == ["Invite"]
+    assert set(past["value"][0]) == {"@odata.type", "@odata.etag", "id", "subject"}
+    assert_error(as_bob.get("/me/mailFolders/inbox/messages/delta?$filter=subject eq 'x'"), 400,
+                 "ErrorInvalidParameter", "The query parameter '$filter' is not supported with delta.")
+    assert_error(as_bob.get("/me/mailFolders/inbox/messages/delta?$orderby=subject"), 400, "ErrorInvalidParameter")

@@ -44,6 +44,7 @@ class DeltaAsk:
     start: datetime | None = None          # events: optional lower bound
     select: tuple[str, ...] | None = None
     change_type: str | None = None         # messages: created | updated | deleted
+    received: tuple[str, datetime] | None = None   # messages: receivedDateTime ge | gt this
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def _state(uow: UnitOfWork, ask: DeltaAsk, key: bytes, mailbox: Mailbox, collect
         window = ask.window
         return DeltaState(ask.feed, mailbox.id, collection_id, 0, initial=True, upto=watermark,
                           start=_text(window.start if window else ask.start), end=_text(window.end if window else None),
-                          select=ask.select, change_type=ask.change_type)
+                          select=ask.select, change_type=ask.change_type,
+                          received=None if ask.received is None else (ask.received[0], ask.received[1].isoformat()))
     state = delta_tokens.decode(ask.token, key, ask.token_parameter)
     if (state.feed, state.mailbox_id, state.collection_id) != (ask.feed, mailbox.id, collection_id):
         raise InvalidDeltaToken(ask.token, ask.token_parameter)

@@ -166,11 +166,27 @@ def events_changes(uow: UnitOfWork, state: DeltaState) -> list[Entry]:
 
 # -- messages -------------------------------------------------------------------------------------------
 
+def _received_ok(message: Message, state: DeltaState) -> bool:
+    if state.received is None:
+        return True
+    op, text = state.received
+    if message.received is None:
+        return False
+    bound = datetime.fromisoformat(text)
+    return message.received >= bound if op == "ge" else message.received > bound
+
+
 def messages_listing(uow: UnitOfWork, state: DeltaState, size: int) -> tuple[list[Entry], tuple[Any, ...] | None]:
     after = state.cursor[0] if state.cursor else None
-    found = uow.list_folder_messages_after(state.collection_id, after, size + 1)
-    shown = [Entry("full", m.id, m, (m.id,), "created") for m in found[:size]]
-    return shown, (shown[-1].sort if len(found) > size else None)
+    kept: list[Message] = []
+    while len(kept) <= size:
+        batch = uow.list_folder_messages_after(state.collection_id, after, 200)
+        if not batch:
+            break
+        kept += [m for m in batch if _received_ok(m, state)]
+        after = batch[-1].id
+    shown = [Entry("full", m.id, m, (m.id,), "created") for m in kept[:size]]
+    return shown, (shown[-1].sort if len(kept) > size else None)
 
 
 def messages_changes(uow: UnitOfWork, state: DeltaState) -> list[Entry]:
@@ -180,7 +196,7 @@ def messages_changes(uow: UnitOfWork, state: DeltaState) -> list[Entry]:
     out: list[Entry] = []
     for item_id in sorted(first):
         current = uow.get_message(state.mailbox_id, item_id)
-        if current is not None and current.folder_id == state.collection_id:
+        if current is not None and current.folder_id == state.collection_id and _received_ok(current, state):
             change = first[item_id]
             entered = change.op == "created" or change.collection_before != state.collection_id
             out.append(Entry("full", item_id, current, (item_id,), "created" if entered else "updated"))

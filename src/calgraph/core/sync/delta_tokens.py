@@ -51,6 +51,7 @@ class DeltaState:
     end: str | None = None
     select: tuple[str, ...] | None = None
     change_type: str | None = None     # message delta's changeType option
+    received: tuple[str, str] | None = None   # message delta's $filter: ("ge" | "gt", UTC instant text)
     cursor: tuple[Any, ...] = field(default=())   # where the next page resumes
 
     def next_round(self) -> "DeltaState":
@@ -77,6 +78,7 @@ def decode(token: str, key: bytes, parameter: str) -> DeltaState:
             raise ValueError("version")
         values["select"] = None if values["select"] is None else tuple(values["select"])
         values["cursor"] = tuple(values["cursor"])
+        values["received"] = None if values.get("received") is None else tuple(values["received"])
         return DeltaState(**values)
     except (ValueError, TypeError, KeyError, binascii.Error, AttributeError):
         raise InvalidDeltaToken(token, parameter) from None

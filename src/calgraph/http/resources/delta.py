@@ -7,6 +7,7 @@ odata.maxpagesize, else `$top`, else 10 (1..1000), given on each request. See se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from calgraph.core.datetimes import parse_instant
@@ -29,6 +30,7 @@ STUB_FIELDS = ("@odata.type", "@odata.etag", "id", "seriesMasterId", "type", "st
 REDUCED_FIELDS = ("@odata.type", "@odata.etag", "id", "type", "start", "end")
 EVENT_TYPE = "#microsoft.graph.event"
 _ALLOWED = {"$select", "$top", "$skiptoken", "$deltatoken"}
+_RECEIVED = re.compile(r"receivedDateTime\s+(ge|gt)\s+(\S+)", re.IGNORECASE)   # message delta's only $filter
 
 
 def calendar_view_delta(ctx: RequestContext) -> Reply:
@@ -62,7 +64,12 @@ def _delta(ctx: RequestContext, feed: Feed) -> Reply:
 
 
 def _check_options(options: dict[str, str], feed: str) -> None:
-    allowed = _ALLOWED | ({"startdatetime", "enddatetime"} if feed != "messages" else {"changetype"})
+    allowed = _ALLOWED | ({"startdatetime", "enddatetime"} if feed != "messages" else {"changetype", "$filter", "$orderby"})
+    if feed == "messages" and "$filter" in options and _RECEIVED.fullmatch(options["$filter"].strip()) is None:
+        raise InvalidParameter("The query parameter '$filter' is not supported with delta.")
+    if feed == "messages" and "$orderby" in options and \
+            options["$orderby"].strip().lower() != "receiveddatetime desc":
+        raise InvalidParameter("The query parameter '$orderby' is not supported with delta.")
     for name in options:
         if name.startswith("$") and name not in allowed:
             raise InvalidParameter(f"The query parameter '{name}' is not supported with delta.")
@@ -96,7 +103,12 @@ def _first_call(ctx: RequestContext, ask: service.DeltaAsk) -> service.DeltaAsk:
     change_type = options.get("changetype")
     if change_type is not None and change_type not in ("created", "updated", "deleted"):
         raise InvalidParameter(f"The value '{change_type}' of parameter 'changeType' is invalid.")
-    return service.DeltaAsk(**{**vars(ask), "select": select, "change_type": change_type})
+    received = None
+    if "$filter" in options:
+        found = _RECEIVED.fullmatch(options["$filter"].strip())
+        assert found is not None
+        received = (found.group(1).lower(), parse_instant(found.group(2), "$filter"))
+    return service.DeltaAsk(**{**vars(ask), "select": select, "change_type": change_type, "received": received})
 
 
 def _page_size(ctx: RequestContext) -> int:
