@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route, Router
 
 from calgraph.http import notification_payload, uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
@@ -14,6 +14,11 @@ from calgraph.http.resources import (
     attachments, calendar_permissions, calendar_view, calendars, categories, delta, directory, event_actions, events,
     extensions, mail, reminders, subscriptions,
 )
+from calgraph.core.faults import GRAPH_LIMITS
+from calgraph.http.control.api import ControlApi
+from calgraph.http.control.ui import Inspector
+from calgraph.services.admin_tokens import AdminTokens
+from calgraph.services.control import Control, TenantClock
 from calgraph.services.notifications import NotificationDispatcher
 from calgraph.services.runtime import Runtime
 from calgraph.services.webhooks import Webhooks
@@ -39,17 +44,24 @@ ROUTE_TABLES = (
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store, attachment_quota=settings.attachment_quota_mb * 1024 * 1024,
+    clock = runtime.clock if runtime is not None and isinstance(runtime.clock, TenantClock) else TenantClock()
+    runtime = runtime or Runtime(store, clock=clock, attachment_quota=settings.attachment_quota_mb * 1024 * 1024,
                                  webhooks=Webhooks(allowed_hosts=settings.notify_allow,
                                                    https_only=settings.notify_https_only))
-    dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
+    tokens = TokenService(store)   # token validation keeps real time, whatever the tenant's clock says
+    control = None
+    if settings.control_enabled or settings.throttle:
+        control = Control(store, clock, GRAPH_LIMITS if settings.throttle == "graph" else None,
+                          forget=tokens.forget_users)
+    dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES), control)
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
+    store.clock = runtime.clock   # the change log and outbox keep the tenant's time
     notifier = None
     if settings.deliver_notifications:   # `calgraph serve`: the outbox is delivered by this process too
         hooks = runtime.webhooks
         notifier = NotificationDispatcher(store, notification_payload.render, hooks and hooks.transport,
-                                          hooks and hooks.schedule)
+                                          hooks and hooks.schedule, clock=runtime.clock)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -64,7 +76,15 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
     # an upload session's URL carries its own authorization: its own route, beside Graph's paths
     upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
     app = Starlette(routes=[upload], lifespan=lifespan)
+    if settings.control_enabled and control is not None:
+        admin = AdminTokens(store)
+        api = ControlApi(runtime, control, admin)
+        inspector = Inspector(runtime, control, admin)
+        app.router.routes.append(Mount("/_calgraph", app=Router([*api.routes(), *inspector.routes()],
+                                                                default=api.not_found)))
+        app.state.admin = admin
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.runtime = runtime
+    app.state.control = control
     return app

@@ -136,6 +136,14 @@ def serve(
         help="SQLite: full syncs every commit to disk (nothing committed is lost on power loss); normal "
              "syncs at checkpoints (faster; a crash of calgraph itself still loses nothing).",
     )] = DEFAULT_DURABILITY,
+    control: Annotated[Optional[bool], typer.Option(
+        "--control/--no-control", show_default=False,
+        help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
+    seed_file: Annotated[Optional[str], typer.Option(
+        "--seed", metavar="FILE", help="Load this seed document (JSON or YAML) before serving.")] = None,
+    throttle: Annotated[Optional[str], typer.Option(
+        "--throttle", metavar="MODEL",
+        help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
     notify_allow: Annotated[Optional[list[str]], typer.Option(
         "--notify-allow", metavar="HOST", help="Only this host (or *.domain) may receive change notifications; "
                                                "repeatable. Default: any host, loopback and private ones included.")] = None,
@@ -145,17 +153,21 @@ def serve(
     """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
     if not 1 <= workers <= 64:
         _fail(f"--workers {workers} must be between 1 and 64.")
+    if throttle not in (None, "graph", "off"):
+        _fail(f"--throttle takes 'graph' (or 'off'), not {throttle!r}.")
     settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port,
+                        control=control, throttle=None if throttle == "off" else throttle,
                         deliver_notifications=True, notify_allow=tuple(notify_allow) if notify_allow else None,
                         notify_https_only=notify_https_only)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
     try:
-        _serve(settings, listener, demo, workers, durability.value)
+        _serve(settings, listener, demo, workers, durability.value, seed_file)
     finally:
         listener.close()
 
 
-def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str) -> None:
+def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str,
+           seed_file: str | None = None) -> None:
     host, port = settings.host, settings.port
     with _store(settings.db_url, serving=True, durability=durability) as store:
         token = None
@@ -168,6 +180,9 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
             if user is None:
                 _fail(f"the demo user {address} was not created")
             token = TokenService(store).issue_delegated(user, [])
+        if seed_file:
+            seeded = _load_seed(store, seed_file)
+            typer.echo(f"Seeded from {seed_file}: {len(seeded['users'])} users, {len(seeded['groups'])} groups")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         if ":" in shown:
             shown = f"[{shown}]"
@@ -184,6 +199,11 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
+        if settings.control_enabled:
+            from calgraph.services.admin_tokens import AdminTokens
+
+            login = AdminTokens(store).issue_login()
+            typer.echo(f"Inspector (one-time link): http://{shown}:{port}/_calgraph/ui?login={login}\n")
         if workers == 1:
             _run_worker(settings, store, listener)
             return
@@ -231,6 +251,44 @@ def _listen(host: str, port: int) -> "socket.socket":
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}.")
     sock.set_inheritable(True)
     return sock
+
+
+# -- seed -----------------------------------------------------------------------------------------
+
+def _load_seed(store: "Store", path: str) -> dict[str, dict[str, str]]:
+    """Apply a seed file (JSON or YAML); errors name the file, line and field."""
+    from pathlib import Path
+
+    from calgraph.http.control.seed import read_text
+    from calgraph.services import seed as seeding
+    from calgraph.services.control import Control
+    from calgraph.services.runtime import Runtime
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"cannot read the seed file {path}: {getattr(e, 'strerror', None) or e}")
+    try:
+        plan = read_text(text)
+        control = Control(store)
+        control.refresh()
+        result = seeding.apply(Runtime(store, clock=control.clock), control, plan, "http://localhost")
+    except GraphError as e:
+        _fail(f"{path}: {e.message}")
+    return {"users": result.users, "groups": result.groups, "rooms": result.rooms, "calendars": result.calendars}
+
+
+@app.command()
+def seed(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A seed document, JSON or YAML.")],
+    db: Db = None,
+) -> None:
+    """Load a tenant (users, groups, events, meetings with answers) from FILE; prints the ids as JSON.
+    `calgraph reset` (to seed) returns to the state it produced."""
+    import json
+
+    with _store(db) as store:
+        typer.echo(json.dumps(_load_seed(store, file), indent=2))
 
 
 # -- users and groups -----------------------------------------------------------------------------
@@ -299,6 +357,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 def token(
     email: Annotated[Optional[str], typer.Argument(metavar="[EMAIL]", help="The user a delegated token is for.")] = None,
     app_only: Annotated[bool, typer.Option("--app", help="Issue an application (app-only) token.")] = False,
+    admin: Annotated[bool, typer.Option(
+        "--admin", help="Issue an admin token for the control plane (/_calgraph); never valid on Graph routes.")] = False,
     scope: Annotated[Optional[list[str]], typer.Option(
         "--scope", metavar="SCOPE",
         help=f"Delegated scope (repeatable). Default: {' '.join(DEFAULT_SCOPES)}.")] = None,
@@ -309,7 +369,16 @@ def token(
         "--expires-in", metavar="SECONDS", help="Lifetime of the token.")] = DEFAULT_EXPIRES_IN,
     db: Db = None,
 ) -> None:
-    """Print a bearer token: delegated for EMAIL (scp), or with --app an application token (roles)."""
+    """Print a bearer token: delegated for EMAIL (scp), with --app an application token (roles), or with
+    --admin a token for the control plane."""
+    if admin:
+        if app_only or email or scope or role:
+            _fail("--admin issues a control-plane token: give no EMAIL, --app, --scope or --role.")
+        from calgraph.services.admin_tokens import AdminTokens
+
+        with _store(db) as store:
+            typer.echo(AdminTokens(store).issue())
+        return
     if app_only and (email or scope):
         _fail("--app issues an application token: give no EMAIL and no --scope (use --role).")
     if not app_only and not email:
@@ -331,6 +400,15 @@ def token(
                 _fail(f"'{email}' is {what} (create it with: calgraph users add {email}).")
             value = tokens.issue_delegated(user, scope or [], expires_in)
     typer.echo(value)
+
+
+def _register_control() -> None:
+    from calgraph import cli_control
+
+    cli_control.register(app)
+
+
+_register_control()
 
 
 def main() -> None:

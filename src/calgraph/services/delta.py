@@ -28,6 +28,7 @@ from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
 
 KEY_SETTING = "delta_token_key"
+SYNC_EPOCH = "sync_epoch"      # store.sql_changes renews it on a tenant reset or snapshot restore
 _KEYS: dict[int, bytes] = {}
 
 
@@ -94,16 +95,18 @@ def _collection(uow: UnitOfWork, principal: Principal, ask: DeltaAsk) -> tuple[M
 
 def _state(uow: UnitOfWork, ask: DeltaAsk, key: bytes, mailbox: Mailbox, collection_id: str) -> DeltaState:
     watermark, pruned = uow.change_watermark(mailbox.id)
+    epoch = uow.get_setting(SYNC_EPOCH) or ""
     if ask.token is None:
         window = ask.window
         return DeltaState(ask.feed, mailbox.id, collection_id, 0, initial=True, upto=watermark,
                           start=_text(window.start if window else ask.start), end=_text(window.end if window else None),
                           select=ask.select, change_type=ask.change_type,
-                          received=None if ask.received is None else (ask.received[0], ask.received[1].isoformat()))
+                          received=None if ask.received is None else (ask.received[0], ask.received[1].isoformat()),
+                          epoch=epoch)
     state = delta_tokens.decode(ask.token, key, ask.token_parameter)
     if (state.feed, state.mailbox_id, state.collection_id) != (ask.feed, mailbox.id, collection_id):
         raise InvalidDeltaToken(ask.token, ask.token_parameter)
-    if max(state.since, state.upto) > watermark:   # minted on a database since reset
+    if state.epoch != epoch or max(state.since, state.upto) > watermark:   # minted before a reset
         raise SyncStateNotFound(state.since, watermark)
     if not state.initial and state.since < pruned:
         raise SyncStateNotFound(state.since, watermark)

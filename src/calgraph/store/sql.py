@@ -8,9 +8,10 @@ read-modify-write, conditional UPDATEs on the change key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 import sqlite3
 import threading
+from datetime import datetime
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -21,7 +22,9 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from calgraph.core.ids import utc_now
 from calgraph.core.model import Mailbox
+from calgraph.store.sql_control import CONTROL_VERSION
 from calgraph.store.sql_uow import SqlUnitOfWork
 from calgraph.store.sqlite_wal import WalCheckpointer
 
@@ -49,6 +52,7 @@ class SqlStore:
             self._groups = _GroupCommit(engine)
             self._write_lock = self._groups   # as a context manager: the lock, alone (see _GroupCommit)
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
+        self.clock: Callable[[], datetime] = utc_now       # the change log's and outbox's "now" (Store.clock)
         self._checkpointer = None
         if serving and engine.dialect.name == "sqlite":
             self._checkpointer = WalCheckpointer(engine, self._write_lock).start()
@@ -65,7 +69,7 @@ class SqlStore:
             with self._groups.unit() as conn:
                 uow = SqlUnitOfWork(conn, self._known_mailboxes)
                 yield uow
-                uow.flush_changes()   # the change log and outbox commit with the writes (sql_changes)
+                uow.flush_changes(self.clock())   # the change log and outbox commit with the writes (sql_changes)
             return
         with self._write_lock if write else nullcontext(), self.engine.connect() as conn:
             if write:
@@ -73,7 +77,7 @@ class SqlStore:
             with conn.begin():
                 uow = SqlUnitOfWork(conn, self._known_mailboxes)
                 yield uow
-                uow.flush_changes()
+                uow.flush_changes(self.clock())
 
     def migrate(self) -> None:
         """Alembic upgrade to head, serialised across processes (PostgreSQL advisory lock; SQLite's
@@ -86,6 +90,24 @@ class SqlStore:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
+
+    def control_version(self) -> str:
+        """UnitOfWork.control_version without a transaction of its own (read on every request)."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            marker = "?" if self.dialect_name == "sqlite" else "%s"
+            cursor.execute(f"SELECT value FROM settings WHERE key = {marker}", (CONTROL_VERSION,))
+            row = cursor.fetchone()
+            cursor.close()
+            if self.dialect_name != "sqlite":
+                raw.rollback()
+            return row[0] if row else ""
+        finally:
+            raw.close()
+
+    def forget_cached(self) -> None:
+        self._known_mailboxes.clear()
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

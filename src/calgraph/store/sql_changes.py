@@ -10,6 +10,7 @@ number is visible only once every smaller one of its mailbox is (see schema_sync
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -67,6 +68,28 @@ class ChangesMixin(ItemsMixin):
         if folder is not None:
             self._note(ItemChange(mailbox_id, "message", message_id, "deleted", folder, None))
 
+    # -- the test harness's reset and snapshots (store.sql_control) -----------------------------------
+
+    def save_snapshot(self, name: str, created: datetime) -> None:
+        self.flush_changes()   # this unit's changes belong in the snapshot with its writes
+        super().save_snapshot(name, created)  # type: ignore[misc]
+
+    def restore_snapshot(self, name: str) -> bool:
+        self._changes = {}
+        restored = super().restore_snapshot(name)  # type: ignore[misc]
+        if restored:
+            self._new_sync_epoch()
+        return bool(restored)
+
+    def clear_tenant(self) -> None:
+        self._changes = {}
+        super().clear_tenant()  # type: ignore[misc]
+        self._new_sync_epoch()
+
+    def _new_sync_epoch(self) -> None:
+        """Delta tokens minted before a reset or restore name changes that no longer exist: they get 410."""
+        self.put_setting(SYNC_EPOCH, uuid.uuid4().hex)  # type: ignore[attr-defined]
+
     def note_calendars_deleted(self, mailbox_id: str, calendar_ids: list[str]) -> None:
         """The events of calendars about to be deleted (by cascade) leave them: noted as deleted."""
         if not calendar_ids:
@@ -88,14 +111,14 @@ class ChangesMixin(ItemsMixin):
 
     # -- at commit ------------------------------------------------------------------------------------
 
-    def flush_changes(self) -> None:
+    def flush_changes(self, now: datetime | None = None) -> None:
         """Write this transaction's changes and the notifications they owe (called by the store right
-        before it commits)."""
+        before it commits; `now`: the store's clock)."""
         noted = getattr(self, "_changes", None)
         if not noted:
             return
         self._changes = {}
-        now = datetime.now(timezone.utc)
+        now = now or datetime.now(timezone.utc)
         at = format_ts(now)
         by_mailbox: dict[str, list[ItemChange]] = {}
         for change in noted.values():
@@ -142,6 +165,7 @@ class ChangesMixin(ItemsMixin):
 
 
 _RANK = {"updated": 0, "created": 1, "deleted": 2}
+SYNC_EPOCH = "sync_epoch"   # setting: changes when the tenant is reset or restored
 _EVENT_DATA = select(events.c.data).where(events.c.id == bindparam("id"))
 _MESSAGE_FOLDER = select(messages.c.folder_id).where(messages.c.id == bindparam("id"))
 _BUMP = (update(change_counters).where(change_counters.c.mailbox_id == bindparam("mailbox_id"))

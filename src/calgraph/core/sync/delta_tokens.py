@@ -53,6 +53,7 @@ class DeltaState:
     change_type: str | None = None     # message delta's changeType option
     received: tuple[str, str] | None = None   # message delta's $filter: ("ge" | "gt", UTC instant text)
     cursor: tuple[Any, ...] = field(default=())   # where the next page resumes
+    epoch: str = ""                    # the tenant's sync epoch (a reset or restore starts a new one)
 
     def next_round(self) -> "DeltaState":
         return replace(self, since=self.upto, initial=False, upto=0, cursor=())
