@@ -9,8 +9,10 @@ from calgraph.http.resources import (
     calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
 )
 from calgraph.services.runtime import Runtime
+from calgraph.services.signin import SignIn
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
+from calgraph.signin.routes import routes as signin_routes
 from calgraph.store.interface import Store
 
 ROUTE_TABLES = (
@@ -26,11 +28,13 @@ ROUTE_TABLES = (
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
     runtime = runtime or Runtime(store)
-    dispatcher = Dispatcher(runtime, TokenService(store), merge_routes(ROUTE_TABLES))
+    tokens = TokenService(store)
+    dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
-    app = Starlette()
+    app = Starlette(routes=signin_routes())   # the identity platform's endpoints, at the root
     app.router.default = dispatcher
     app.state.settings = settings
+    app.state.signin = SignIn(store, tokens, device_interval=settings.device_interval)
     app.state.runtime = runtime
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -93,13 +94,31 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     db: Db = None,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo users, groups and events (idempotent).")] = False,
+    tls: Annotated[bool, typer.Option("--tls", help="Serve https (certificate from calgraph's CA unless --cert).")] = False,
+    cert: Annotated[Optional[Path], typer.Option("--cert", metavar="FILE", help="Your own PEM certificate (with --tls).")] = None,
+    key: Annotated[Optional[Path], typer.Option("--key", metavar="FILE", help="Its PEM private key.")] = None,
+    tls_name: Annotated[Optional[list[str]], typer.Option(
+        "--tls-name", metavar="NAME", help="Another name for the certificate, e.g. a compose service (repeatable).")] = None,
+    proxy_port: Annotated[Optional[int], typer.Option(
+        "--proxy-port", metavar="P", help="Also run the intercepting CONNECT proxy on this port (implies --tls).")] = None,
+    intercept: Annotated[Optional[list[str]], typer.Option(
+        "--intercept", metavar="HOST", help="Another host the proxy answers from calgraph (repeatable).")] = None,
+    proxy_only: Annotated[bool, typer.Option("--proxy-only", help="The proxy refuses other hosts (403).")] = False,
+    device_interval: Annotated[int, typer.Option(
+        "--device-interval", metavar="SECONDS", help="Polling interval told to device-code clients.")] = 5,
 ) -> None:
-    """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
-    import uvicorn
-
+    """Run the Graph-compatible server (base URL http://HOST:PORT/v1.0, https with --tls)."""
+    from calgraph import serving
     from calgraph.app import create_app
 
-    settings = Settings(db_url=db or default_db_url(), host=host, port=port)
+    tls = tls or proxy_port is not None or cert is not None
+    if proxy_port is not None and (not 0 < proxy_port < 65536 or proxy_port == port):
+        _fail("--proxy-port must be a free port other than --port.")
+    if device_interval < 1:
+        _fail("--device-interval must be at least 1 second.")
+    names = serving.certificate_names(tls_name or [], intercept or [])
+    settings = Settings(db_url=db or default_db_url(), host=host, port=port, tls=tls, tls_names=tuple(names),
+                        device_interval=device_interval)
     with _store(settings.db_url, serving=True) as store:
         token = None
         if demo:
@@ -112,7 +131,7 @@ def serve(
                 _fail(f"the demo user {address} was not created")
             token = TokenService(store).issue_delegated(user, [])
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-        base = f"http://{shown}:{port}/v1.0"
+        base = f"{'https' if tls else 'http'}://{shown}:{port}/v1.0"
         typer.echo(f"calgraph serving {base}  (database {settings.db_url})")
         if token:
             typer.echo(f"\nBearer token for {address} (valid 24 h):\n{token}\n")
@@ -125,9 +144,19 @@ def serve(
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
+        files = None
+        if tls:
+            try:
+                files = serving.tls_files(store, names, cert, key)
+            except ValueError as e:
+                _fail(str(e))
+            typer.echo(f"TLS certificate for: {', '.join(names) if cert is None else cert}")
+        if proxy_port is not None:
+            typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port} (set up a shell with: "
+                       f"eval \"$(calgraph env --proxy-port {proxy_port})\")")
         served = create_app(settings, store)
         tune_gc()
-        uvicorn.run(served, host=host, port=port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+        serving.run(served, host, port, KEEP_ALIVE_SECONDS, files, proxy_port, intercept or [], proxy_only)
 
 
 # -- users and groups -----------------------------------------------------------------------------
@@ -136,11 +165,17 @@ def serve(
 def users_add(
     email: Annotated[str, typer.Argument(metavar="EMAIL", help="The user's address (also its userPrincipalName).")],
     name: Annotated[Optional[str], typer.Option(help="Display name (default: the address' local part).")] = None,
+    password: Annotated[Optional[str], typer.Option(
+        "--password", metavar="P", help="A password, for sign-in with the password grant or the sign-in page.")] = None,
     db: Db = None,
 ) -> None:
     """Create a user with a default calendar and mail folders; prints the new user's id."""
     with _store(db) as store, store.unit_of_work(write=True) as uow:
         user = directory.add_user(uow, Ids(), utc_now, email, name)
+        if password is not None:
+            from calgraph.services.passwords import set_password
+
+            set_password(uow, user.address, password)
     typer.echo(user.id)
 
 
@@ -233,6 +268,8 @@ def token(
 def main() -> None:
     app(prog_name="calgraph")
 
+
+import calgraph.cli_identity  # noqa: E402,F401 - registers the sign-in commands (ca, tenant, apps, ...)
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,10 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    tls: bool = False
+    tls_names: tuple[str, ...] = ()      # names the server's certificate holds (sign-in discovery answers them)
+    device_interval: int = 5             # seconds a device-code client waits between polls
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"

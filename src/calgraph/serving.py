@@ -1,0 +1,71 @@
+"""Running the server: plain HTTP, or HTTPS with the user's certificate or one issued by calgraph's
+local CA, optionally with the intercepting CONNECT proxy beside it in the same event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from calgraph.proxy import ConnectProxy, ProxyConfig
+from calgraph.services.pki import INTERCEPTED_HOSTS, issue_server_certificate, server_names
+from calgraph.store.interface import Store
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    certfile: str
+    keyfile: str
+    directory: tempfile.TemporaryDirectory[str] | None = field(default=None, compare=False)
+
+
+def tls_files(store: Store, names: list[str], cert: Path | None, key: Path | None) -> TlsFiles:
+    """The user's certificate and key, or a fresh certificate for `names` from the local CA, written to
+    a private temporary directory (uvicorn reads files) that lives as long as the returned object."""
+    if cert is not None or key is not None:
+        if cert is None or key is None:
+            raise ValueError("--cert and --key go together")
+        for path in (cert, key):
+            if not path.is_file():
+                raise ValueError(f"{path} is not a readable file")
+        return TlsFiles(str(cert), str(key))
+    issued = issue_server_certificate(store, names)
+    directory = tempfile.TemporaryDirectory(prefix="calgraph-tls-")
+    os.chmod(directory.name, 0o700)
+    certfile, keyfile = Path(directory.name, "server.pem"), Path(directory.name, "server.key")
+    certfile.write_text(issued.cert_pem)
+    keyfile.touch(0o600)
+    keyfile.write_text(issued.key_pem)
+    return TlsFiles(str(certfile), str(keyfile), directory)
+
+
+def certificate_names(tls_names: list[str], intercept: list[str]) -> list[str]:
+    return server_names([*tls_names, *intercept])
+
+
+def run(app: Any, host: str, port: int, keep_alive: int, tls: TlsFiles | None,
+        proxy_port: int | None = None, intercept: list[str] | None = None, proxy_only: bool = False) -> None:
+    import uvicorn
+
+    options: dict[str, Any] = {}
+    if tls is not None:
+        options = {"ssl_certfile": tls.certfile, "ssl_keyfile": tls.keyfile}
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, timeout_keep_alive=keep_alive, **options))
+    if proxy_port is None:
+        server.run()
+        return
+    upstream = "127.0.0.1" if host in ("0.0.0.0", "", "127.0.0.1") else ("::1" if host == "::" else host)
+    config = ProxyConfig(frozenset(h.lower() for h in (*INTERCEPTED_HOSTS, *(intercept or []))), port,
+                         upstream, proxy_only)
+
+    async def both() -> None:
+        listener = await ConnectProxy(config).start(host, proxy_port)
+        try:
+            await server.serve()
+        finally:
+            listener.close()
+
+    asyncio.run(both())
