@@ -19,7 +19,8 @@ from calgraph.core.identity.model import SigningKey
 from calgraph.core.ids import Clock, utc_now
 from calgraph.store.interface import Store
 
-MIN_RELOAD_SECONDS = 1.0
+MIN_RELOAD_SECONDS = 1.0      # an unknown kid reloads the keys at most this often
+RELOAD_SECONDS = 30.0         # a server picks up a key rotated by another process within this long
 RETIRE_AFTER = timedelta(days=2)      # longer than any default token lifetime (access 1 h, CLI 24 h)
 
 
@@ -66,7 +67,7 @@ class KeyRing:
 
     def current(self) -> tuple[str, rsa.RSAPrivateKey]:
         with self._lock:
-            if not self._keys:
+            if not self._keys or time.monotonic() - self._reloaded_at > RELOAD_SECONDS:
                 self._reload()
             key = self._keys[-1]
             return key.kid, self._private[key.kid]
