@@ -68,7 +68,7 @@ def test_migrated_schema_matches_metadata(blank_url: str) -> None:
     store.migrate()
     store.migrate()  # idempotent
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
     store.dispose()
     assert table_names(blank_url) == set(metadata.tables) | {"alembic_version"}
     assert schema_diffs(blank_url) == []
