@@ -4,6 +4,7 @@ local CA, optionally with the intercepting CONNECT proxy beside it in the same e
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -60,6 +61,14 @@ def run(app: Any, host: str, port: int, keep_alive: int, tls: TlsFiles | None,
     upstream = "127.0.0.1" if host in ("0.0.0.0", "", "127.0.0.1") else ("::1" if host == "::" else host)
     config = ProxyConfig(frozenset(h.lower() for h in (*INTERCEPTED_HOSTS, *(intercept or []))), port,
                          upstream, proxy_only)
+
+    log = logging.getLogger("calgraph.proxy")
+    if not log.handlers:   # one line per tunnel, beside uvicorn's access log
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("INFO:     %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
     async def both() -> None:
         listener = await ConnectProxy(config).start(host, proxy_port)
