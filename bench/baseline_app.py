@@ -8,10 +8,13 @@ src/calgraph/http/dispatch.py), on an engine made by `calgraph.store.open_store(
 as `calgraph serve` makes it (WAL checkpointed by a thread of its own, synchronous=NORMAL, busy
 timeout, page cache and mmap, LIFO QueuePool) and a write unit of work (BEGIN IMMEDIATE).
 
-POST (any path): parse the JSON body, then one transaction of two UPDATEs and one INSERT, as an
-attendee's answer needs at the least (their copy, the organizer's event, the organizer's message);
-202 with an empty body. The rows' `data` texts are as long as the JSON calgraph stores for a meeting
-of 10 attendees and for a response message.
+POST (any path but /create): parse the JSON body, then one transaction of two UPDATEs and one INSERT,
+as an attendee's answer needs at the least (their copy, the organizer's event, the organizer's
+message); 202 with an empty body. The rows' `data` texts are as long as the JSON calgraph stores for
+a meeting of 10 attendees and for a response message.
+POST /create: parse the JSON body, then one transaction that INSERTs what a meeting of 5 attendees
+needs at the least (the organizer's event, 5 attendees' copies, 5 invitations, 1 Sent Items copy);
+201 with the body echoed.
 Any other method: 200 "ok" without touching the database (a readiness probe).
 
     python bench/baseline_app.py --db sqlite:////tmp/baseline.db --port 8766
@@ -47,6 +50,9 @@ SCHEMA = (
     " id VARCHAR(200) PRIMARY KEY, item_id VARCHAR(200) NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ix_bench_log_seq ON bench_log (seq)",
 )
+CREATE_ATTENDEES = 5
+CREATE = text("INSERT INTO bench_items (id, change_key, last_modified, data) "
+              "VALUES (:id, :ck, '2025-01-01T00:00:00.000000', :data)")
 UPDATE = text("UPDATE bench_items SET change_key = :ck, last_modified = :ts, data = :data WHERE id = :id")
 INSERT = text("INSERT INTO bench_log (id, item_id, seq, data) "
               "VALUES (:id, :item, (SELECT COALESCE(MAX(seq), 0) + 1 FROM bench_log), :data)")
@@ -87,8 +93,13 @@ class Endpoint:
             response: Response = PlainTextResponse("ok")
         else:
             body = await request.body()
-            await run_in_threadpool(self.transaction, body)  # DB work: off the loop
-            response = Response(status_code=202, headers={"request-id": str(uuid.uuid4())})
+            if request.url.path == "/create":
+                await run_in_threadpool(self.create, body)
+                response = Response(body, status_code=201, media_type="application/json",
+                                    headers={"request-id": str(uuid.uuid4())})
+            else:
+                await run_in_threadpool(self.transaction, body)  # DB work: off the loop
+                response = Response(status_code=202, headers={"request-id": str(uuid.uuid4())})
         await response(scope, receive, send)
 
     def transaction(self, body: bytes) -> None:
@@ -100,6 +111,15 @@ class Endpoint:
                 uow.conn.execute(UPDATE, {"ck": stamp, "ts": "2025-01-01T00:00:00.000000",
                                           "data": self.event_data, "id": item})
             uow.conn.execute(INSERT, {"id": uuid.uuid4().hex, "item": first, "data": self.message_data})
+
+
+    def create(self, body: bytes) -> None:
+        json.loads(body or b"{}")
+        with self.store.unit_of_work(write=True) as uow:
+            uow.conn.execute(CREATE, [{"id": uuid.uuid4().hex, "ck": "ck", "data": self.event_data}
+                                      for _ in range(1 + CREATE_ATTENDEES)])
+            for _ in range(CREATE_ATTENDEES + 1):
+                uow.conn.execute(INSERT, {"id": uuid.uuid4().hex, "item": "new", "data": self.message_data})
 
 
 def create_app(store: SqlStore) -> Starlette:

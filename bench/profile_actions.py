@@ -21,6 +21,8 @@ a group of one, which a loaded server seldom sees (there, up to 32 answers share
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import argparse
 import asyncio
 import cProfile
@@ -46,6 +48,13 @@ from calgraph.settings import Settings
 from calgraph.store import open_store, sql_base
 
 ORIGIN = "http://calgraph.bench"
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    token: str | None
+    body: bytes
 
 
 async def _inline(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -138,11 +147,11 @@ async def setup(client: httpx.AsyncClient, users: list[bench.User], app_token: s
     return made
 
 
-def calls_for(action: str, made: list[bench.Meeting]) -> list[bench.Call]:
+def calls_for(action: str, made: list[bench.Meeting]) -> list[Call]:
     body = json.dumps(bench.BODIES[action]).encode()
     if action == "cancel":
-        return [bench.Call(f"/v1.0/me/events/{m.event_id}/cancel", m.organizer.token, body) for m in made]
-    return [bench.Call(f"/v1.0/me/events/{m.copies[a.id]}/{action}", a.token, body)
+        return [Call(f"/v1.0/me/events/{m.event_id}/cancel", m.organizer.token, body) for m in made]
+    return [Call(f"/v1.0/me/events/{m.copies[a.id]}/{action}", a.token, body)
             for m in made for a in m.attendees]
 
 
@@ -192,7 +201,7 @@ async def profile(args: argparse.Namespace, workdir: Path) -> None:
         calls = calls_for(args.action, made)
         random.Random(2).shuffle(calls)
 
-        async def send(call: bench.Call) -> None:
+        async def send(call: Call) -> None:
             answer = await client.post(call.path, content=call.body, headers={
                 "Authorization": f"Bearer {call.token}", "Content-Type": "application/json"})
             if answer.status_code != 202:
@@ -247,7 +256,7 @@ async def profile(args: argparse.Namespace, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Profile one meeting action of calgraph in-process.")
-    parser.add_argument("--action", choices=(*bench.RESPONSES, "cancel"), default="accept")
+    parser.add_argument("--action", choices=(*("accept", "tentativelyAccept", "decline"), "cancel"), default="accept")
     parser.add_argument("--requests", type=int, default=200, help="requests measured, and again profiled")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--attendees", type=int, default=10)

@@ -4,6 +4,7 @@ refused (--proxy-only), anything but CONNECT is refused; bytes pass untouched bo
 from __future__ import annotations
 
 import asyncio
+import socket
 
 from calgraph.proxy import ConnectProxy, ProxyConfig, parse_connect
 
@@ -14,6 +15,13 @@ def test_parse_connect():
     for bad in (b"GET http://x/ HTTP/1.1\r\n\r\n", b"CONNECT x HTTP/1.1\r\n\r\n", b"CONNECT x:0 HTTP/1.1\r\n\r\n",
                 b"CONNECT x:99999 HTTP/1.1\r\n\r\n", b"\xff\xfe\r\n\r\n", b"CONNECT :443 HTTP/1.1\r\n\r\n"):
         assert parse_connect(bad) is None
+
+
+def _listening() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    return sock
 
 
 async def _exchange(proxy_port: int, head: bytes, payload: bytes = b"") -> bytes:
@@ -43,8 +51,8 @@ def test_routes_and_refusals():
         calgraph_port = calgraph.sockets[0].getsockname()[1]
         other_port = other.sockets[0].getsockname()[1]
         intercepted = frozenset({"graph.microsoft.com", "login.microsoftonline.com", "api.example"})
-        open_proxy = await ConnectProxy(ProxyConfig(intercepted, calgraph_port)).start("127.0.0.1", 0)
-        strict = await ConnectProxy(ProxyConfig(intercepted, calgraph_port, proxy_only=True)).start("127.0.0.1", 0)
+        open_proxy = await ConnectProxy(ProxyConfig(intercepted, calgraph_port)).start(_listening())
+        strict = await ConnectProxy(ProxyConfig(intercepted, calgraph_port, proxy_only=True)).start(_listening())
         open_port = open_proxy.sockets[0].getsockname()[1]
         strict_port = strict.sockets[0].getsockname()[1]
         try:

@@ -7,21 +7,35 @@ print only its id (or the token) on stdout, for scripts to capture; messages go 
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperOption
 
 from calgraph.core.errors import GraphError
 from calgraph.core.ids import Ids, utc_now
-from calgraph.settings import Settings, default_db_url
+from calgraph.settings import DEMO_DB, BadDatabaseUrl, Settings, check_db_url, default_db_url, masked
 from calgraph.services import directory
 from calgraph.services.tokens import DEFAULT_APP_ROLES, DEFAULT_EXPIRES_IN, DEFAULT_SCOPES, TokenService
 
 if TYPE_CHECKING:
+    import socket
+
+    from calgraph import serving
     from calgraph.store.interface import Store
+
+def _flags_without_a_type(self: TyperOption, ctx: object) -> str | None:
+    """Typer 0.29's help shows a flag as `--demo <bool>`; a flag takes no value, so it shows none."""
+    return None if self.is_flag else _typer_option_type(self, ctx)
+
+
+_typer_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flags_without_a_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     help="calgraph: a self-hosted calendar server speaking the Microsoft Graph calendar API.",
@@ -34,7 +48,7 @@ app.add_typer(groups_app, name="groups")
 
 Db = Annotated[Optional[str], typer.Option(
     "--db", metavar="URL", show_default=False,
-    help="sqlite:///path or postgresql://… (default: $CALGRAPH_DB, else sqlite:///calgraph.db).",
+    help="sqlite:///path or postgresql://user:password@host:port/db (default: $CALGRAPH_DB, else sqlite:///calgraph.db).",
 )]
 
 
@@ -43,21 +57,32 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _open_store(url: str, serving: bool = False) -> "Store":
+def _open_store(url: str, serving: bool = False, durability: str = "normal") -> "Store":
     from calgraph.store import open_store
 
-    return open_store(url, serving=serving)
+    return open_store(url, serving=serving, durability=durability)
+
+
+def _reason(error: Exception) -> str:
+    """One line, no password, no link to SQLAlchemy's docs: the driver's own words where there are some."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return masked("; ".join(lines) or type(cause).__name__)
 
 
 @contextmanager
-def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
+def _store(db: str | None, serving: bool = False, durability: str = "normal") -> Iterator["Store"]:
     """The migrated store for --db; GraphErrors raised inside become a message and exit 1."""
     url = db or default_db_url()
     try:
-        store = _open_store(url, serving)
+        check_db_url(url)
+    except BadDatabaseUrl as e:
+        _fail(f"cannot open the database: {e}")
+    try:
+        store = _open_store(url, serving, durability)
         store.migrate()
-    except Exception as e:  # a bad URL, an unreachable server, ...
-        _fail(f"cannot open the database {url}: {e}")
+    except Exception as e:  # an unreachable server, a wrong password, not a database file, ...
+        _fail(f"cannot open the database {masked(url)}: {_reason(e)}")
     try:
         yield store
     except GraphError as e:
@@ -67,6 +92,13 @@ def _store(db: str | None, serving: bool = False) -> Iterator["Store"]:
 
 
 # -- serve ----------------------------------------------------------------------------------------
+
+class Durability(str, Enum):
+    full = "full"
+    normal = "normal"
+
+
+DEFAULT_DURABILITY = Durability.normal
 
 # Idle keep-alive connections are closed after this long: longer than clients keep theirs (httpx: 5 s,
 # uvicorn's own default), so a client never sends a request on a connection the server is closing.
@@ -91,9 +123,21 @@ def tune_gc() -> None:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
-    db: Db = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Seed demo users, groups and events (idempotent).")] = False,
+    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).")] = 8765,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", metavar="URL", show_default=False,
+        help="sqlite:///path or postgresql://user:password@host:port/db (default: $CALGRAPH_DB, else "
+             "sqlite:///calgraph.db; with --demo: sqlite:///calgraph-demo.db).",
+    )] = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Seed demo users, groups and events (idempotent) into calgraph-demo.db unless --db.",
+    )] = False,
+    workers: Annotated[int, typer.Option(
+        help="Server processes sharing the port, each with its own database connections.")] = 1,
+    durability: Annotated[Durability, typer.Option(
+        help="SQLite: full syncs every commit to disk (nothing committed is lost on power loss); normal "
+             "syncs at checkpoints (faster; a crash of calgraph itself still loses nothing).",
+    )] = DEFAULT_DURABILITY,
     tls: Annotated[bool, typer.Option("--tls", help="Serve https (certificate from calgraph's CA unless --cert).")] = False,
     cert: Annotated[Optional[Path], typer.Option("--cert", metavar="FILE", help="Your own PEM certificate (with --tls).")] = None,
     key: Annotated[Optional[Path], typer.Option("--key", metavar="FILE", help="Its PEM private key.")] = None,
@@ -107,19 +151,43 @@ def serve(
     device_interval: Annotated[int, typer.Option(
         "--device-interval", metavar="SECONDS", help="Polling interval told to device-code clients.")] = 5,
 ) -> None:
-    """Run the Graph-compatible server (base URL http://HOST:PORT/v1.0, https with --tls)."""
+    """Run the Graph-compatible server (base URL http://HOST:PORT/v1.0; https with --tls)."""
     from calgraph import serving
-    from calgraph.app import create_app
 
-    tls = tls or proxy_port is not None or cert is not None
-    if proxy_port is not None and (not 0 < proxy_port < 65536 or proxy_port == port):
-        _fail("--proxy-port must be a free port other than --port.")
+    if not 1 <= workers <= 64:
+        _fail(f"--workers {workers} must be between 1 and 64.")
+    if proxy_port is not None and (not 1 <= proxy_port <= 65535 or proxy_port == port):
+        _fail(f"--proxy-port {proxy_port} must be a port number (1-65535) other than --port.")
     if device_interval < 1:
         _fail("--device-interval must be at least 1 second.")
+    tls = tls or proxy_port is not None or cert is not None
     names = serving.certificate_names(tls_name or [], intercept or [])
-    settings = Settings(db_url=db or default_db_url(), host=host, port=port, tls=tls, tls_names=tuple(names),
-                        device_interval=device_interval)
-    with _store(settings.db_url, serving=True) as store:
+    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port, tls=tls,
+                        tls_names=tuple(names), device_interval=device_interval)
+    listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
+    proxy = serving.ProxySetup(_listen(host, proxy_port, "--proxy-port"), intercept or [], proxy_only) \
+        if proxy_port is not None else None
+    try:
+        _serve(settings, listener, demo, workers, durability.value, (cert, key), proxy)
+    finally:
+        listener.close()
+        if proxy is not None:
+            proxy.listener.close()
+
+
+def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str,
+           own_certificate: tuple[Path | None, Path | None] = (None, None),
+           proxy: "serving.ProxySetup | None" = None) -> None:
+    from calgraph import serving
+
+    host, port = settings.host, settings.port
+    tls_files = None
+    with _store(settings.db_url, serving=True, durability=durability) as store:
+        if settings.tls:
+            try:
+                tls_files = serving.tls_files(store, list(settings.tls_names), *own_certificate)
+            except ValueError as e:
+                _fail(str(e))
         token = None
         if demo:
             from calgraph.services.demo import seed_demo
@@ -131,8 +199,10 @@ def serve(
                 _fail(f"the demo user {address} was not created")
             token = TokenService(store).issue_delegated(user, [])
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-        base = f"{'https' if tls else 'http'}://{shown}:{port}/v1.0"
-        typer.echo(f"calgraph serving {base}  (database {settings.db_url})")
+        if ":" in shown:
+            shown = f"[{shown}]"
+        base = f"{'https' if settings.tls else 'http'}://{shown}:{port}/v1.0"
+        typer.echo(f"calgraph serving {base}  (database {masked(settings.db_url)})")
         if token:
             typer.echo(f"\nBearer token for {address} (valid 24 h):\n{token}\n")
             typer.echo(f'Try:\n  curl -H "Authorization: Bearer {token}" {base}/me/events\n')
@@ -144,19 +214,59 @@ def serve(
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
-        files = None
-        if tls:
-            try:
-                files = serving.tls_files(store, names, cert, key)
-            except ValueError as e:
-                _fail(str(e))
-            typer.echo(f"TLS certificate for: {', '.join(names) if cert is None else cert}")
-        if proxy_port is not None:
-            typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port} (set up a shell with: "
-                       f"eval \"$(calgraph env --proxy-port {proxy_port})\")")
-        served = create_app(settings, store)
-        tune_gc()
-        serving.run(served, host, port, KEEP_ALIVE_SECONDS, files, proxy_port, intercept or [], proxy_only)
+        if settings.tls:
+            mine = ", ".join(settings.tls_names) if own_certificate[0] is None else str(own_certificate[0])
+            typer.echo(f"TLS certificate for: {mine}  (trust calgraph's CA: calgraph ca > calgraph-ca.pem)")
+        if proxy is not None:
+            proxy_port = proxy.listener.getsockname()[1]
+            typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port}  (an app's shell: "
+                       f'eval "$(calgraph env --proxy-port {proxy_port})")')
+        if workers == 1:
+            _run_worker(settings, store, listener, tls_files, proxy)
+            return
+    from calgraph.workers import run_workers
+
+    def worker() -> None:
+        with _store(settings.db_url, serving=True, durability=durability) as own:
+            _run_worker(settings, own, listener, tls_files, proxy)
+
+    raise typer.Exit(run_workers(worker, workers))
+
+
+def _run_worker(settings: Settings, store: "Store", listener: "socket.socket", tls_files: "serving.TlsFiles | None",
+                proxy: "serving.ProxySetup | None") -> None:
+    from calgraph import serving
+    from calgraph.app import create_app
+
+    served = create_app(settings, store)
+    tune_gc()
+    serving.run(served, settings, listener, KEEP_ALIVE_SECONDS, tls_files, proxy)
+
+
+def _listen(host: str, port: int, option: str = "--port") -> "socket.socket":
+    """A listening socket on HOST:PORT, or one line on stderr and exit 1."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        _fail(f"{option} {port} is not a port number (1-65535).")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        _fail(f"--host {host!r} is not an address of this machine ({getattr(e, 'strerror', None) or e}).")
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            _fail(f"port {port} on {host} is already in use: stop what listens there, or choose another "
+                  f"with {option}.")
+        _fail(f"cannot listen on {host}:{port}: {e.strerror or e}.")
+    sock.set_inheritable(True)
+    return sock
 
 
 # -- users and groups -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from dataclasses import dataclass
 
 log = logging.getLogger("calgraph.proxy")
@@ -107,5 +108,6 @@ class ConnectProxy:
             await _close(up_writer)
             await _close(writer)
 
-    async def start(self, host: str, port: int) -> asyncio.base_events.Server:
-        return await asyncio.start_server(self.handle, host, port, limit=MAX_HEAD)
+    async def start(self, sock: socket.socket) -> asyncio.base_events.Server:
+        """Accept on a bound, listening socket (shared by the workers of `serve --workers`)."""
+        return await asyncio.start_server(self.handle, sock=sock, limit=MAX_HEAD)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from calgraph.proxy import ConnectProxy, ProxyConfig
 from calgraph.services.pki import INTERCEPTED_HOSTS, issue_server_certificate, server_names
+from calgraph.settings import Settings
 from calgraph.store.interface import Store
 
 
@@ -47,21 +49,34 @@ def certificate_names(tls_names: list[str], intercept: list[str]) -> list[str]:
     return server_names([*tls_names, *intercept])
 
 
-def run(app: Any, host: str, port: int, keep_alive: int, tls: TlsFiles | None,
-        proxy_port: int | None = None, intercept: list[str] | None = None, proxy_only: bool = False) -> None:
+@dataclass(frozen=True)
+class ProxySetup:
+    listener: socket.socket            # bound before any worker starts; every worker accepts on it
+    intercept: list[str]
+    proxy_only: bool = False
+
+
+def _upstream_host(host: str) -> str:
+    if host in ("0.0.0.0", "", "localhost"):
+        return "127.0.0.1"
+    return "::1" if host == "::" else host
+
+
+def run(app: Any, settings: Settings, listener: socket.socket, keep_alive: int, tls: TlsFiles | None,
+        proxy: ProxySetup | None = None) -> None:
+    """Serve `app` on the bound `listener` (and the proxy on its own) until stopped."""
     import uvicorn
 
     options: dict[str, Any] = {}
     if tls is not None:
         options = {"ssl_certfile": tls.certfile, "ssl_keyfile": tls.keyfile}
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, timeout_keep_alive=keep_alive, **options))
-    if proxy_port is None:
-        server.run()
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port,
+                                           timeout_keep_alive=keep_alive, **options))
+    if proxy is None:
+        server.run(sockets=[listener])
         return
-    upstream = "127.0.0.1" if host in ("0.0.0.0", "", "127.0.0.1") else ("::1" if host == "::" else host)
-    config = ProxyConfig(frozenset(h.lower() for h in (*INTERCEPTED_HOSTS, *(intercept or []))), port,
-                         upstream, proxy_only)
-
+    config = ProxyConfig(frozenset(h.lower() for h in (*INTERCEPTED_HOSTS, *proxy.intercept)), settings.port,
+                         _upstream_host(settings.host), proxy.proxy_only)
     log = logging.getLogger("calgraph.proxy")
     if not log.handlers:   # one line per tunnel, beside uvicorn's access log
         handler = logging.StreamHandler()
@@ -71,10 +86,10 @@ def run(app: Any, host: str, port: int, keep_alive: int, tls: TlsFiles | None,
         log.propagate = False
 
     async def both() -> None:
-        listener = await ConnectProxy(config).start(host, proxy_port)
+        tunnels = await ConnectProxy(config).start(proxy.listener)
         try:
-            await server.serve()
+            await server.serve(sockets=[listener])
         finally:
-            listener.close()
+            tunnels.close()
 
     asyncio.run(both())

@@ -1,15 +1,47 @@
-"""Runtime settings: where the database is, where the server listens."""
+"""Runtime settings: where the database is, where the server listens, and how a database URL is shown."""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_DB = "sqlite:///calgraph.db"
+DEMO_DB = "sqlite:///calgraph-demo.db"  # `serve --demo` never seeds the tenant of the default database
+URL_FORMS = "sqlite:///path/to/file.db or postgresql://user:password@host:port/database"
+
+_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s]*)(?P<at>@)", re.IGNORECASE)
 
 
 def default_db_url() -> str:
     return os.environ.get("CALGRAPH_DB") or DEFAULT_DB
+
+
+def masked(text: str) -> str:
+    """`text` with the password of every URL in it replaced by ***."""
+    return _PASSWORD.sub(lambda m: f"{m['head']}***{m['at']}", text)
+
+
+class BadDatabaseUrl(ValueError):
+    pass
+
+
+def check_db_url(url: str) -> None:
+    """Raises BadDatabaseUrl (a one-line, password-free message) unless `url` names a database calgraph
+    can open: a SQLite file whose directory exists, or a PostgreSQL server."""
+    scheme, sep, rest = url.partition("://")
+    driver = scheme.split("+")[0].lower()
+    if not sep or driver not in ("sqlite", "postgresql", "postgres"):
+        raise BadDatabaseUrl(f"{masked(url)!r} is not a database URL; use {URL_FORMS}")
+    if driver == "sqlite":
+        path = rest[1:] if rest.startswith("/") else rest
+        path = path.split("?")[0]
+        if path in ("", ":memory:"):
+            raise BadDatabaseUrl(f"{url!r} names no file; use sqlite:///path/to/file.db")
+        folder = Path(path).expanduser().parent
+        if not folder.is_dir():
+            raise BadDatabaseUrl(f"the folder {str(folder)!r} of {url} does not exist")
 
 
 @dataclass(frozen=True)

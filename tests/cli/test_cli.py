@@ -160,7 +160,7 @@ def test_bad_database_url() -> None:
 
 @pytest.fixture
 def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """Stand-ins for the lead's calgraph.app / calgraph.services.demo and for uvicorn.run."""
+    """Stand-ins for calgraph.app / calgraph.services.demo, the listening socket and uvicorn's Server.run."""
     seen: dict = {}
 
     def create_app(settings, store):
@@ -179,12 +179,20 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict:
                 directory.add_user(uow, Ids(), utc_now, "demo@calgraph.local", "Demo")
         return "demo@calgraph.local"
 
-    def uvicorn_run(app_, host, port, **kw):
-        seen["run"] = (app_, host, port)
+    listener = types.SimpleNamespace(close=lambda: None)
+
+    def listen(host, port):
+        seen["listen"] = (host, port)
+        return listener
+
+    def server_run(self, sockets):
+        seen["run"] = (self.config.app, *seen["listen"])
+        assert sockets == [listener]
 
     monkeypatch.setitem(sys.modules, "calgraph.app", types.SimpleNamespace(create_app=create_app))
     monkeypatch.setitem(sys.modules, "calgraph.services.demo", types.SimpleNamespace(seed_demo=seed_demo))
-    monkeypatch.setattr("uvicorn.run", uvicorn_run)
+    monkeypatch.setattr("calgraph.cli._listen", listen)
+    monkeypatch.setattr("uvicorn.Server.run", server_run)
     return seen
 
 
@@ -226,3 +234,86 @@ def test_python_dash_m(tmp_path: Path) -> None:
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert is_guid(result.stdout.strip())
+
+
+# -- errors a newcomer meets: one line on stderr, exit 1, no traceback, no password -----------------
+
+def one_line_error(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 1, (result.stdout, result.stderr, result.exception)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_serve_port_out_of_range(port: str, db: str) -> None:
+    assert f"--port {port} is not a port number (1-65535)" in one_line_error("serve", "--port", port, "--db", db)
+
+
+def test_serve_port_in_use(db: str) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        line = one_line_error("serve", "--port", port, "--db", db)
+    assert f"port {port} on 127.0.0.1 is already in use" in line and "--port" in line
+
+
+def test_serve_unknown_host(db: str) -> None:
+    assert "'no-such-host.invalid' is not an address" in one_line_error(
+        "serve", "--host", "no-such-host.invalid", "--db", db)
+
+
+@pytest.mark.parametrize("command", [["users", "list"], ["serve", "--port", "8"], ["token", "a@b.com"]])
+def test_database_url_forms(command: list[str], tmp_path: Path) -> None:
+    line = one_line_error(*command, "--db", "tenant.db")
+    assert "'tenant.db' is not a database URL" in line and "sqlite:///" in line and "postgresql://" in line
+    line = one_line_error(*command, "--db", f"sqlite:///{tmp_path}/no/such/dir/t.db")
+    assert "does not exist" in line and "sqlalche.me" not in line
+
+
+def test_passwords_never_shown() -> None:
+    line = one_line_error("users", "list", "--db", "postgresql://nobody:s3cret-pw@127.0.0.1:1/calgraph")
+    assert "postgresql://nobody:***@127.0.0.1:1/calgraph" in line and "s3cret-pw" not in line
+    assert "sqlalche.me" not in line
+
+
+def test_masked() -> None:
+    from calgraph.settings import masked
+
+    assert masked("postgresql+psycopg://u:p%40ss@h:5/d and sqlite:///x.db") == \
+        "postgresql+psycopg://u:***@h:5/d and sqlite:///x.db"
+    assert masked("postgresql://u@h/d") == "postgresql://u@h/d"
+
+
+def test_serve_demo_uses_its_own_database(tmp_path: Path) -> None:
+    """`serve --demo` without --db seeds calgraph-demo.db, never the default calgraph.db."""
+    port = str(_free_port())
+    env = {k: v for k, v in os.environ.items() if k != "CALGRAPH_DB"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "src")
+    proc = subprocess.Popen([sys.executable, "-m", "calgraph", "serve", "--demo", "--port", port],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert "(database sqlite:///calgraph-demo.db)" in first, first
+    assert (tmp_path / "calgraph-demo.db").exists() and not (tmp_path / "calgraph.db").exists()
+
+
+def test_flags_shown_as_flags() -> None:
+    help_text = runner.invoke(app, ["serve", "--help"], terminal_width=200).stdout
+    assert "--demo" in help_text and "<bool>" not in help_text
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

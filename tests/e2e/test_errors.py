@@ -93,7 +93,7 @@ async def test_bad_token(tenant, token):
         header, _, signature = tenant.tokens["alice"].split(".")
         claims = jwt.decode(tenant.tokens["alice"], options={"verify_signature": False})
         claims["scp"] += " Calendars.ReadWrite.All"
-        body = jwt.encode(claims, "x", algorithm="HS256").split(".")[1]
+        body = jwt.encode(claims, "x" * 32, algorithm="HS256").split(".")[1]
         token = f"{header}.{body}.{signature}"
     client = tenant.client(token)  # "" => the provider adds no Authorization header
     error = await graph_error(client.me.events.get())

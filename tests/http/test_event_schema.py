@@ -1,4 +1,5 @@
-"""Every event the server renders validates against shared/spec/graph-event-schema.json."""
+"""Every event the server renders validates against Graph's event schema (tests/data/graph-event-schema.json,
+made from Graph's published metadata by scripts/event_schema.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.http.conftest import event_body
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "spec" / "graph-event-schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "graph-event-schema.json"
 
 
 @pytest.fixture(scope="module")

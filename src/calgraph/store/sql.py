@@ -1,6 +1,6 @@
 """The Store for SQLite and PostgreSQL: engine set-up, transactions, migrations.
 
-SQLite: WAL, synchronous=NORMAL, foreign keys on, 30 s busy timeout; SQLAlchemy emits BEGIN itself
+SQLite: WAL, synchronous NORMAL or FULL (the durability), foreign keys on, 30 s busy timeout; SQLAlchemy emits BEGIN itself
 (pysqlite's own transaction handling is switched off) so a write unit can start with BEGIN IMMEDIATE
 and concurrent writers queue instead of failing. PostgreSQL: READ COMMITTED, row locks for
 read-modify-write, conditional UPDATEs on the change key.
@@ -218,15 +218,23 @@ def alembic_config() -> Config:
     return config
 
 
-def open_store(url: str, serving: bool = False) -> SqlStore:
+DURABILITY = {"full": "FULL", "normal": "NORMAL"}  # SQLite's synchronous setting
+
+
+def open_store(url: str, serving: bool = False, durability: str = "normal") -> SqlStore:
     """`sqlite:///path` or `postgresql://user:pw@host:port/db`; the schema is not touched (call migrate()).
-    `serving`: for a long-running server (SQLite: its WAL is checkpointed by a thread of its own)."""
+    `serving`: for a long-running server (SQLite: its WAL is checkpointed by a thread of its own).
+    `durability` (SQLite): "full" syncs the WAL at every commit, so a power loss loses no committed
+    transaction; "normal" syncs it at checkpoints (a crash of the process loses nothing either way)."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
+    if durability not in DURABILITY:
+        raise ValueError(f"durability must be one of {sorted(DURABILITY)}, not {durability!r}")
     if backend in ("postgresql", "postgres"):
         return SqlStore(_postgresql_engine(parsed.set(drivername="postgresql+psycopg")))
     if backend == "sqlite":
-        return SqlStore(_sqlite_engine(parsed, autocheckpoint=not serving), serving)
+        return SqlStore(_sqlite_engine(parsed, autocheckpoint=not serving, synchronous=DURABILITY[durability]),
+                        serving)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///path or postgresql://...")
 
 
@@ -247,7 +255,7 @@ def _wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _sqlite_engine(url: Any, autocheckpoint: bool = True) -> Engine:
+def _sqlite_engine(url: Any, autocheckpoint: bool = True, synchronous: str = "NORMAL") -> Engine:
     if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
                          "use a file, e.g. sqlite:///calgraph.db")
@@ -261,7 +269,7 @@ def _sqlite_engine(url: Any, autocheckpoint: bool = True) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             _wal(cursor)
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA synchronous = {synchronous}")
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
             cursor.execute("PRAGMA foreign_keys = ON")
