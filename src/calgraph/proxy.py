@@ -99,6 +99,10 @@ class ConnectProxy:
             writer.write(_reply("502 Bad Gateway"))
             await _close(writer)
             return
+        for side in (writer, up_writer):   # small TLS records (handshakes) go out at once, both ways
+            raw = side.get_extra_info("socket")
+            if raw is not None and raw.family in (socket.AF_INET, socket.AF_INET6):
+                raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         log.info("proxy CONNECT %s:%s -> %s", host, port, "calgraph" if intercepted else "tunnel")
         writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
         try:
