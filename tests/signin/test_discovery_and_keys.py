@@ -104,3 +104,11 @@ def test_graph_accepts_only_calgraph_tokens(ident):
     assert r.status_code == 401 and r.json()["error"]["message"] == "Access token has expired or is not yet valid."
     assert r.headers["www-authenticate"].startswith("Bearer ")
     time.sleep(0)   # (no waiting: the expiry is in the past already)
+
+
+def test_logout_and_wrong_methods(ident):
+    r = ident.client.get(f"/{ident.tenant_id}/oauth2/v2.0/logout",
+                         params={"post_logout_redirect_uri": "https://evil.example"}, follow_redirects=False)
+    assert r.status_code == 200 and "signed out" in r.text
+    r = ident.client.get(f"/{ident.tenant_id}/oauth2/v2.0/token")
+    assert r.status_code == 405 and "Traceback" not in r.text

@@ -133,3 +133,9 @@ def device_login(request: Request, form: dict[str, str]) -> Response:
         return again(error.message)
     done = "You are signed in; return to the app." if approve else "The sign-in was declined."
     return html_reply(pages.message("Device sign-in", done))
+
+
+def logout(request: Request, _: dict[str, str]) -> Response:
+    """The end-session endpoint: calgraph keeps no browser session, so there is nothing to end; it never
+    redirects (an unchecked post_logout_redirect_uri would be an open redirect)."""
+    return html_reply(pages.message("Signed out", "You have signed out. You can close this window."))

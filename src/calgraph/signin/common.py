@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import base64
+import logging
 import re
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -64,9 +65,6 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 def _basic_credentials(header: str) -> tuple[str, str] | None:
-    import base64
-    from urllib.parse import unquote
-
     scheme, _, value = header.strip().partition(" ")
     if scheme.lower() != "basic" or not value:
         return None
@@ -116,8 +114,6 @@ def endpoint(work: Callable[[Request, dict[str, str]], Response], form: bool = F
         except GraphError as error:
             return error_reply(SignInError("invalid_request", 90014, error.message), request)
         except Exception:  # noqa: BLE001 - answered, not raised
-            import logging
-
             logging.getLogger("calgraph.signin").exception("sign-in endpoint failed")
             return error_reply(SignInError("server_error", 90033,
                                            "A transient error has occurred. Please try again.", 500), request)
@@ -129,7 +125,3 @@ def html_reply(page: str, status: int = 200, headers: dict[str, str] | None = No
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *; "
                                        "script-src 'unsafe-inline'; frame-ancestors 'none'"}
     return HTMLResponse(page, status, headers={**base, **(headers or {})})
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value)

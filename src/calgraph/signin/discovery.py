@@ -16,9 +16,8 @@ def openid_configuration(request: Request, _: dict[str, str]) -> Response:
     segment = request.path_params["tenant"]
     try:
         tenant = signin(request).tenant(segment)
-    except SignInError as error:
-        error.error = "invalid_tenant"
-        raise
+    except SignInError as error:   # discovery names the same AADSTS90002 `invalid_tenant`
+        raise SignInError("invalid_tenant", error.code, error.text, error.status) from None
     base = f"{origin(request)}/{segment}"
     issuer_tenant = tenant.id
     return json_reply({

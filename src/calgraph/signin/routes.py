@@ -28,4 +28,5 @@ def routes() -> list[Route]:
         Route(T + "/oauth2/v2.0/token", endpoint(token.token, form=True), methods=post),
         Route(T + "/oauth2/v2.0/devicecode", endpoint(token.device_code, form=True), methods=post),
         Route(T + "/oauth2/v2.0/authorize", endpoint(authorize.authorize, form=True), methods=both),
+        Route(T + "/oauth2/v2.0/logout", endpoint(authorize.logout), methods=both),
     ]
