@@ -90,3 +90,9 @@ def test_redirects_tenants_hashing():
     assert verify_secret("s3cret", stored) and not verify_secret("s3cret!", stored)
     assert not verify_secret("x", None) and not verify_secret("x", "garbage")
     assert errors.invalid_secret("c").status == 401 and errors.wrong_password().status == 400
+
+
+def test_sign_in_only_scopes_grant_the_profile_at_most():
+    oidc = scopes.parse("openid profile offline_access")
+    assert scopes.delegated_scopes(oidc, ("Calendars.Read", "User.Read")) == ("User.Read",)
+    assert scopes.delegated_scopes(oidc, ("Calendars.Read",)) == ()

@@ -229,3 +229,15 @@ def test_device_code_declined_expired_and_errors(ident):
     assert_aad_error(r, 400, "invalid_scope", 70011)
     r = ident.client.post(f"/{ident.tenant_id}/oauth2/v2.0/devicecode", data={"client_id": "x", "scope": "openid"})
     assert_aad_error(r, 400, "unauthorized_client", 700016)
+
+
+def test_sign_in_only_scopes_never_get_more(ident):
+    with ident.store.unit_of_work(write=True) as uow:
+        from calgraph.services import apps
+        narrow = apps.register(uow, "Narrow", roles=[], scopes=["Calendars.Read"], redirect_uris=[], public=True)
+    r = ident.token(client_id=narrow.app.client_id, grant_type="password", username="alice@contoso.com",
+                    password=PASSWORD, scope="openid profile offline_access")
+    assert r.status_code == 200, r.text
+    scp = claims(r.json()["access_token"])["scp"].split()
+    assert sorted(scp) == ["offline_access", "openid", "profile"]
+    assert ident.graph(r.json()["access_token"]).status_code == 403

@@ -160,7 +160,8 @@ class SignIn:
                      nonce: str | None = None) -> dict[str, Any]:
         tenant_id = self.tokens.tenant_id
         now = int(self.now())
-        access = self.tokens.issue_delegated(user, granted, grants.ACCESS_TOKEN_SECONDS, app.client_id, extra={
+        scp = granted or tuple(sorted(request.oidc))   # never the CLI's default scopes
+        access = self.tokens.issue_delegated(user, scp, grants.ACCESS_TOKEN_SECONDS, app.client_id, extra={
             "app_displayname": app.name, "appidacr": acr, **_cae(form)})
         body: dict[str, Any] = {
             "token_type": "Bearer", "scope": scopes.echo(request, granted),

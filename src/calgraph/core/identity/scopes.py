@@ -99,7 +99,11 @@ def delegated_scopes(request: ScopeRequest, app_scopes: tuple[str, ...]) -> tupl
         if name.lower() not in allowed:
             raise errors.invalid_scope(name)
         out.append(allowed[name.lower()])
-    return tuple(dict.fromkeys(out)) or tuple(app_scopes if not request.oidc else ())
+    if out:
+        return tuple(dict.fromkeys(out))
+    if request.oidc:   # sign-in only: Entra's token then reads the user's profile, nothing more
+        return (allowed["user.read"],) if "user.read" in allowed else ()
+    return tuple(app_scopes)
 
 
 def echo(request: ScopeRequest, granted: tuple[str, ...]) -> str:
