@@ -4,7 +4,8 @@
                      connections=16, seconds=5, expect=202)
 
 The requests are written into a Lua script once (wrk.format), so wrk spends no time building them;
-`request()` hands them out in order, cycling when they run out. `response()` counts answers whose status
+`request()` hands them out in order, cycling when they run out (wrk calls it once before the run to
+check the script, so the first request is sent last, if at all). `response()` counts answers whose status
 is not `expect`. The report gives wrk's own counts and latency percentiles, and the CPU time wrk used
 (from the kernel's accounting of the child process), so a table can show that the client was not
 the bottleneck. Debian's package: apt-get install wrk.

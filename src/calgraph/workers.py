@@ -2,8 +2,9 @@
 
 The parent binds the socket, migrates and seeds, then forks; each worker opens its own database
 connections and runs its own uvicorn server on the shared socket (the kernel hands each new connection
-to one of them). The parent only supervises: SIGINT or SIGTERM is passed on to every worker, and when one
-worker dies unexpectedly the others are stopped too, so a broken server never half-serves.
+to one of them). The parent only supervises: SIGINT or SIGTERM is passed on to every worker, when one
+worker dies unexpectedly the others are stopped too, so a broken server never half-serves, and when the
+parent itself is killed its workers end with it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,20 @@ import os
 import signal
 import sys
 from typing import Callable
+
+
+def _end_with_parent() -> None:
+    """Linux: this process gets SIGTERM when the supervisor dies, even by SIGKILL (no orphan keeps
+    serving the port); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def run_workers(work: Callable[[], None], count: int) -> int:
@@ -37,6 +52,7 @@ def run_workers(work: Callable[[], None], count: int) -> int:
             if pid == 0:  # the worker: default signal handling, then serve until told to stop
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
+                _end_with_parent()
                 status = 0
                 try:
                     work()

@@ -85,7 +85,17 @@ def test_workers_share_the_port_and_the_database(tmp_path: Path) -> None:
             server.wait()
 
 
-def test_sigterm_stops_every_worker(tmp_path: Path) -> None:
+def test_killing_the_parent_ends_its_workers(tmp_path: Path) -> None:
+    server, workers = start_two_workers(tmp_path)
+    server.kill()
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{w}").exists() for w in workers):
+        assert time.monotonic() < deadline, "orphaned workers kept running"
+        time.sleep(0.1)
+
+
+def start_two_workers(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "calgraph", "serve", "--workers", "2", "--port", str(port),
                                "--db", f"sqlite:///{tmp_path / 't.db'}"], env=env(),
@@ -101,6 +111,11 @@ def test_sigterm_stops_every_worker(tmp_path: Path) -> None:
             time.sleep(0.1)
     workers = children(server.pid)
     assert len(workers) == 2
+    return server, workers
+
+
+def test_sigterm_stops_every_worker(tmp_path: Path) -> None:
+    server, workers = start_two_workers(tmp_path)
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=20) == 0
     assert all(not Path(f"/proc/{w}").exists() for w in workers)

@@ -12,11 +12,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO, ServerProcess, free_port, subprocess_env
+from tests.e2e.conftest import REPO, ServerProcess, cli, free_port, subprocess_env
 
 README = (REPO / "README.md").read_text()
 BIN = Path(sys.executable).parent  # the venv that runs the suite holds the `calgraph` command
@@ -98,7 +99,9 @@ def test_walkthroughs(tmp_path: Path) -> None:
 
 
 def test_sdk_example(server: ServerProcess, tenant, tmp_path: Path) -> None:
-    env = {**subprocess_env(), "TOKEN": tenant.tokens["alice"], "CALGRAPH_URL": server.base_url}
+    address = f"sdk-{uuid.uuid4().hex[:8]}@contoso.test"  # a calendar of its own: the example lists it
+    cli(tenant.db_url, "users", "add", address)
+    env = {**subprocess_env(), "TOKEN": cli(tenant.db_url, "token", address), "CALGRAPH_URL": server.base_url}
     done = subprocess.run([sys.executable, str(REPO / "examples/sdk_quickstart.py")], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

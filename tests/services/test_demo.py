@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from typer.testing import CliRunner
 
 from calgraph import cli
@@ -30,10 +32,14 @@ def test_seed_is_complete_and_idempotent(store):
 
 def test_serve_demo_prints_url_token_and_curl(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr("uvicorn.Server.run",
+                        lambda server, sockets: calls.append((server.config.port, sockets[0].getsockname()[1])))
     db = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = CliRunner().invoke(cli.app, ["serve", "--demo", "--port", "9123", "--db", db])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli.app, ["serve", "--demo", "--port", str(port), "--db", db])
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:9123/v1.0" in result.output
+    assert f"http://127.0.0.1:{port}/v1.0" in result.output
     assert "curl -H \"Authorization: Bearer ey" in result.output
-    assert calls and calls[0][1]["port"] == 9123
+    assert calls == [(port, port)]  # uvicorn serves the socket bound before the banner
