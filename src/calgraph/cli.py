@@ -217,6 +217,9 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
         if settings.tls:
             mine = ", ".join(settings.tls_names) if own_certificate[0] is None else str(own_certificate[0])
             typer.echo(f"TLS certificate for: {mine}  (trust calgraph's CA: calgraph ca > calgraph-ca.pem)")
+        if proxy is not None and own_certificate[0] is not None:
+            typer.echo("warning: the proxy answers the intercepted hosts with your --cert: it must name "
+                       "graph.microsoft.com and login.microsoftonline.com", err=True)
         if proxy is not None:
             proxy_port = proxy.listener.getsockname()[1]
             typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port}  (an app's shell: "
