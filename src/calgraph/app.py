@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 
+from calgraph.http import uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
 from calgraph.http.resources import (
-    calendar_permissions, calendar_view, calendars, directory, event_actions, events, mail,
+    attachments, calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events,
+    extensions, mail, reminders,
 )
 from calgraph.services.runtime import Runtime
 from calgraph.services.signin import SignIn
@@ -23,16 +26,22 @@ ROUTE_TABLES = (
     calendar_view.ROUTES,
     event_actions.ROUTES,
     mail.ROUTES,
+    extensions.ROUTES,
+    categories.ROUTES,
+    reminders.ROUTES,
+    attachments.ROUTES,
 )
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store)
+    runtime = runtime or Runtime(store, attachment_quota=settings.attachment_quota_mb * 1024 * 1024)
     tokens = TokenService(store)
     dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES))
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
-    app = Starlette(routes=signin_routes())   # the identity platform's endpoints, at the root
+    # an upload session's URL carries its own authorization: its own route, beside Graph's paths
+    upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
+    app = Starlette(routes=[upload, *signin_routes()])   # and the identity platform's endpoints, at the root
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.signin = SignIn(store, tokens, device_interval=settings.device_interval)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB = "sqlite:///calgraph.db"
@@ -52,6 +52,9 @@ class Settings:
     tls: bool = False
     tls_names: tuple[str, ...] = ()      # names the server's certificate holds (sign-in discovery answers them)
     device_interval: int = 5             # seconds a device-code client waits between polls
+    # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
+    attachment_quota_mb: int = field(
+        default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
 
     @property
     def base_url(self) -> str:

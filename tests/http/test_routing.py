@@ -63,3 +63,49 @@ def test_unknown_routes(path):
 def test_bad_version():
     with pytest.raises(BadRequest):
         parse("/v2.0/me")
+
+
+@pytest.mark.parametrize("keyed,plain", [
+    (f"/v1.0/me/events('{E}')", f"/v1.0/me/events/{E}"),
+    (f"/v1.0/me/events(%27{E}%27)/accept", f"/v1.0/me/events/{E}/accept"),
+    (f"/v1.0/users('alice%40contoso.com')/calendars('{C}')/events('{E}')",
+     f"/v1.0/users/alice%40contoso.com/calendars/{C}/events/{E}"),
+    (f"/v1.0/me/calendarGroups('{G}')/calendars('{C}')", f"/v1.0/me/calendarGroups/{G}/calendars/{C}"),
+    (f"/v1.0/me/messages('{E}')", f"/v1.0/me/messages/{E}"),
+    (f"/v1.0/me/events('{E}')/extensions('Com.Contoso.Ref')", f"/v1.0/me/events/{E}/extensions/Com.Contoso.Ref"),
+    (f"/v1.0/me/events('{E}')/attachments('{C}')/$value", f"/v1.0/me/events/{E}/attachments/{C}/$value"),
+    ("/v1.0/me/events('it''s')", "/v1.0/me/events/it's"),
+])
+def test_odata_key_syntax_routes_as_a_path_segment(keyed, plain):
+    assert parse(keyed) == parse(plain)
+
+
+@pytest.mark.parametrize("path,expected", [
+    (f"/v1.0/me/events/{E}/extensions", Address("v1.0", "eventExtensions", Owner("me", None), event=E)),
+    (f"/v1.0/me/calendar/events/{E}/attachments/{C}",
+     Address("v1.0", "eventAttachment", Owner("me", None), calendar=DEFAULT, event=E, attachment=C)),
+    (f"/v1.0/me/events/{E}/instances/{C}/attachments",
+     Address("v1.0", "eventAttachments", Owner("me", None), event=C)),
+    (f"/v1.0/me/events/{E}/attachments/createUploadSession",
+     Address("v1.0", "eventUploadSession", Owner("me", None), event=E)),
+    (f"/v1.0/me/mailFolders/inbox/messages/{E}/extensions/x",
+     Address("v1.0", "messageExtension", Owner("me", None), mail_folder="inbox", message=E, extension="x")),
+    (f"/v1.0/me/events/{E}/permanentDelete",
+     Address("v1.0", "eventAction", Owner("me", None), event=E, action="permanentDelete")),
+    (f"/v1.0/me/calendars/{C}/permanentDelete",
+     Address("v1.0", "calendarAction", Owner("me", None), calendar=C, action="permanentDelete")),
+    ("/v1.0/me/outlook/masterCategories", Address("v1.0", "masterCategories", Owner("me", None))),
+    ("/v1.0/users/u1/outlook/masterCategories('c1')",
+     Address("v1.0", "masterCategory", Owner("user", "u1"), category="c1")),
+    ("/v1.0/me/reminderView(startDateTime='2024-01-01T00:00:00',endDateTime='2024-01-02T00:00:00')",
+     Address("v1.0", "reminderView", Owner("me", None), window=("2024-01-01T00:00:00", "2024-01-02T00:00:00"))),
+    ("/v1.0/me/reminderView", Address("v1.0", "reminderView", Owner("me", None))),
+])
+def test_item_children_and_new_routes(path, expected):
+    assert parse(path) == expected
+
+
+def test_group_events_have_no_attachments():
+    with pytest.raises(UnknownRoute):
+        parse(f"/v1.0/groups/g1/events/{E}/attachments")
+    assert parse(f"/v1.0/groups/g1/events/{E}/extensions").kind == "eventExtensions"

@@ -53,6 +53,7 @@ _VALUES: dict[str, Callable[[Event], Any]] = {
     "organizer/emailAddress/address": lambda e: e.organizer.address,
     "organizer/emailAddress/name": lambda e: e.organizer.name,
     "categories": lambda e: list(e.categories),
+    "singleValueExtendedProperties": lambda e: [(p.id, p.value) for p in e.single_value_properties],
 }
 
 

@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from calgraph.core import body as bodies
-from calgraph.core import datetimes, recurrence
+from calgraph.core import datetimes, extended_properties, extensions, recurrence
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.ids import Ids
 from calgraph.core.model import Attendee, Calendar, EmailAddress, Event, ItemBody, Mailbox
+from calgraph.core.scheduling import conversation
 
 MAX_ATTENDEES = 500
 
@@ -25,8 +26,9 @@ CREATABLE = {
     "response_requested", "allow_new_time_proposals", "show_as", "sensitivity", "importance",
     "hide_attendees", "reminder_minutes_before_start", "is_reminder_on", "categories",
     "recurrence", "is_online_meeting", "online_meeting_provider", "transaction_id",
+    "extensions", "single_value_properties", "multi_value_properties",
 }
-UPDATABLE = CREATABLE - {"transaction_id"}
+UPDATABLE = CREATABLE - {"transaction_id", "extensions"}
 
 
 def new_event(ids: Ids, now: datetime, owner: Mailbox, calendar: Calendar,
@@ -45,6 +47,8 @@ def new_event(ids: Ids, now: datetime, owner: Mailbox, calendar: Calendar,
         end=changes["end"],
         organizer=EmailAddress(owner.address, owner.display_name),
     )
+    thread = conversation.header(now, conversation.thread_guid(event.ical_uid))   # its messages' conversationIndex
+    event = event.evolve(thread_index=conversation.encode(thread))
     return _apply(event, {k: v for k, v in changes.items() if k in CREATABLE}, ids, join_url_base)
 
 
@@ -52,6 +56,18 @@ def apply_changes(event: Event, changes: dict[str, Any], ids: Ids, now: datetime
                   join_url_base: str) -> Event:
     updated = _apply(event, {k: v for k, v in changes.items() if k in UPDATABLE}, ids, join_url_base)
     return updated.evolve(change_key=ids.change_key(), last_modified=now)
+
+
+def item_extras(item: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Extended properties given (set over the item's own, by id) and open extensions given (added; a
+    name already there is a 409), for an event or a message."""
+    out: dict[str, Any] = {}
+    for name in ("single_value_properties", "multi_value_properties"):
+        if name in values:
+            out[name] = extended_properties.merged(getattr(item, name), tuple(values[name] or ()))
+    if "extensions" in values:
+        out["extensions"] = extensions.add_all(item.extensions, tuple(values["extensions"] or ()))
+    return out
 
 
 def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) -> Event:
@@ -67,6 +83,7 @@ def _apply(event: Event, changes: dict[str, Any], ids: Ids, join_url_base: str) 
         values["attendees"] = keep_answers(_dedupe(attendees), event.attendees)
     if "categories" in values:
         values["categories"] = tuple(values["categories"] or ())
+    values.update(item_extras(event, values))
     for key in ("start", "end"):
         if values.get(key) is None:
             values.pop(key, None)

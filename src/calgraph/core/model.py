@@ -123,6 +123,63 @@ class ItemBody:
 
 
 @dataclass(frozen=True)
+class OpenExtension:
+    """An app's own named bag of JSON values on an item (Graph's open type extension)."""
+
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SingleValueProperty:
+    """A MAPI extended property holding one value; `id` in its canonical spelling (core.extended_properties)."""
+
+    id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MultiValueProperty:
+    id: str
+    values: tuple[str, ...] = ()
+
+
+AttachmentKind = Literal["file", "item", "reference"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file, an attached item or a link on an event or a message. A file's bytes are kept apart from it,
+    by the store, in chunks; `size` is their count (an item's: its JSON's). `item` (an attached event or
+    message) and `reference` (a link: its URL, provider, permission) are Graph-shaped JSON as given."""
+
+    id: str
+    mailbox_id: str
+    kind: AttachmentKind
+    name: str
+    last_modified: datetime
+    content_type: str = "application/octet-stream"
+    size: int = 0
+    is_inline: bool = False
+    content_id: str | None = None
+    item: dict[str, Any] | None = None
+    reference: dict[str, Any] | None = None
+
+    def evolve(self, **changes: Any) -> "Attachment":
+        return _evolve(self, changes)
+
+
+@dataclass(frozen=True)
+class OutlookCategory:
+    """A category of a mailbox's master list: a unique name and a preset colour."""
+
+    id: str
+    mailbox_id: str
+    display_name: str
+    color: str = "none"
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     mailbox_id: str
@@ -168,6 +225,10 @@ class Event:
     transaction_id: str | None = None
     mail_folder_id: str | None = None  # set when the event sits in a mail folder (Deleted Items)
     reminder_snoozed_until: datetime | None = None
+    extensions: tuple[OpenExtension, ...] = ()
+    single_value_properties: tuple[SingleValueProperty, ...] = ()
+    multi_value_properties: tuple[MultiValueProperty, ...] = ()
+    thread_index: str = ""     # its meeting messages' conversation index header (base64); copies share it
 
     @property
     def is_meeting(self) -> bool:
@@ -238,6 +299,11 @@ class Message:
     internet_message_id: str = ""
     event_id: str | None = None
     meeting: MeetingInfo | None = None
+    conversation_index: str = ""        # base64, Exchange's layout (core.scheduling.conversation)
+    has_attachments: bool = False
+    extensions: tuple[OpenExtension, ...] = ()
+    single_value_properties: tuple[SingleValueProperty, ...] = ()
+    multi_value_properties: tuple[MultiValueProperty, ...] = ()
 
     def evolve(self, **changes: Any) -> "Message":
         return _evolve(self, changes)

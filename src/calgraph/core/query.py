@@ -48,6 +48,17 @@ class Any_:
 
 
 @dataclass(frozen=True)
+class PropertyAny:
+    """singleValueExtendedProperties/any(p: p/id eq 'id' [and p/value op 'v']): an item holding that extended
+    property [with a value that compares so, case-insensitively]. `property_id` is canonical."""
+
+    prop: Prop
+    property_id: str
+    op: Literal["eq", "ne", "gt", "ge", "lt", "le"] | None = None
+    value: Value | None = None
+
+
+@dataclass(frozen=True)
 class And:
     left: "Filter"
     right: "Filter"
@@ -64,7 +75,7 @@ class Not:
     operand: "Filter"
 
 
-Filter = Union[Compare, Call, Any_, And, Or, Not, Prop]  # a bare Prop is a boolean property
+Filter = Union[Compare, Call, Any_, PropertyAny, And, Or, Not, Prop]  # a bare Prop is a boolean property
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,12 @@ def matches(flt: "Filter | None", value_of: "Callable[[str], object]") -> bool:
         if not isinstance(text, str) or not isinstance(part, str):
             return False
         return {"startswith": text.startswith, "endswith": text.endswith, "contains": text.__contains__}[flt.func](part)
+    if isinstance(flt, PropertyAny):
+        wanted = flt.property_id.lower()
+        pairs = value_of(flt.prop.path) or ()  # (property id, value) pairs
+        return any(pid.lower() == wanted and (flt.op is None or flt.value is None
+                                              or _compare(flt.op, _fold(value), _fold(flt.value.value)))
+                   for pid, value in pairs)  # type: ignore[union-attr]
     if isinstance(flt, Any_):
         target = _fold(flt.value.value)
         items = [_fold(item) for item in value_of(flt.prop.path) or ()]  # type: ignore[union-attr]

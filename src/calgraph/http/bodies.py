@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 
 from calgraph.core import body as bodies
-from calgraph.core import datetimes
+from calgraph.core import datetimes, extended_properties
 from calgraph.core.errors import RequestBodyRead
 from calgraph.core.model import Attendee, EmailAddress, ItemBody, TimeSlot, When
 
@@ -143,7 +143,51 @@ class LocationInput(GraphInput):
         return self.model_dump(by_alias=True, exclude_none=True)
 
 
-class EventInput(GraphInput):
+class SingleValuePropertyInput(GraphInput):
+    id: Any = None
+    value: Any = None
+
+    def to_domain(self) -> Any:
+        return extended_properties.single(self.id, self.value)
+
+
+class MultiValuePropertyInput(GraphInput):
+    id: Any = None
+    value: Any = None
+
+    def to_domain(self) -> Any:
+        return extended_properties.multi(self.id, self.value)
+
+
+def extension_data(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """An openTypeExtension body -> (extensionName, the app's own values)."""
+    name = next((v for k, v in body.items() if k.lower() == "extensionname"), None)
+    if name is not None and not isinstance(name, str):
+        raise RequestBodyRead("Invalid value for property 'extensionName'.")
+    data = {k: v for k, v in body.items() if not k.startswith("@") and k.lower() not in ("extensionname", "id")}
+    return name or "", data
+
+
+class ItemExtrasInput(GraphInput):
+    """What an event or a message body may carry beside its own properties."""
+
+    extensions: list[dict[str, Any]] | None = None
+    single_value_properties: list[SingleValuePropertyInput] | None = Field(
+        default=None, alias="singleValueExtendedProperties")
+    multi_value_properties: list[MultiValuePropertyInput] | None = Field(
+        default=None, alias="multiValueExtendedProperties")
+
+    def extras(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("single_value_properties", "multi_value_properties"):
+            if name in self.model_fields_set and getattr(self, name) is not None:
+                out[name] = _domain(getattr(self, name))
+        if "extensions" in self.model_fields_set and self.extensions is not None:
+            out["extensions"] = tuple(extension_data(e) for e in self.extensions)
+        return out
+
+
+class EventInput(ItemExtrasInput):
     subject: str | None = None
     body: ItemBodyInput | None = None
     start: DateTimeTimeZoneInput | None = None
@@ -189,11 +233,12 @@ class EventInput(GraphInput):
     def changes(self) -> dict[str, Any]:
         """Only what the client sent, as Event field values."""
         out: dict[str, Any] = {}
-        for name in self.model_fields_set:
+        for name in self.model_fields_set - ItemExtrasInput.model_fields.keys():
             value = getattr(self, name)
             if value is None and name not in self.NULLABLE:
                 continue  # null for a non-nullable property leaves it as it is
             out[name] = _domain(value)
+        out.update(self.extras())
         return out
 
 
@@ -255,7 +300,7 @@ class CalendarPermissionInput(GraphInput):
     check_role = enum_field("calendarRoleType", "role")
 
 
-class MessageInput(GraphInput):
+class MessageInput(ItemExtrasInput):
     subject: str | None = None
     body: ItemBodyInput | None = None
     to_recipients: list[RecipientInput] | None = None

@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Mapping
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from calgraph.core import timezones
@@ -25,6 +25,7 @@ RouteTable = Mapping[tuple[str, str], Handler]
 
 JSON = "application/json"
 MAX_BODY = 4 * 1024 * 1024
+ATTACHMENT_BODY = 5 * 1024 * 1024   # a POST of an attachment: 3 MB of content, base64, and its JSON
 
 
 def merge_routes(tables: Iterable[RouteTable]) -> dict[tuple[str, str], Handler]:
@@ -54,7 +55,8 @@ class Dispatcher:
         prefs = None
         try:
             raw_path = _raw_path(request)
-            body = await _read_body(request)
+            body = await _read_body(request, ATTACHMENT_BODY if _is_attachment_post(request.method, raw_path)
+                                    else MAX_BODY)
             prefs, reply = await run_in_threadpool(self._run, request, raw_path, body)  # DB work: off the loop
         except Exception as error:  # every failure becomes Graph's envelope, never a traceback
             reply = error_reply(error, request_id, client_request_id)
@@ -104,6 +106,8 @@ class Dispatcher:
             applied = odata.applied_header(prefs)
             if applied:
                 headers["Preference-Applied"] = applied
+        if reply.stream is not None:
+            return StreamingResponse(reply.stream, status_code=reply.status, headers=headers)
         if reply.body is None:
             return Response(status_code=reply.status, headers=headers)
         content = encode_body(reply.body)
@@ -117,11 +121,15 @@ def _raw_path(request: Request) -> str:
     return request.scope["path"]
 
 
-async def _read_body(request: Request) -> bytes:
+def _is_attachment_post(method: str, raw_path: str) -> bool:
+    return method.upper() == "POST" and raw_path.rstrip("/").lower().endswith("/attachments")
+
+
+async def _read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             raise PayloadTooLarge()
         chunks.append(chunk)
     return b"".join(chunks)

@@ -168,6 +168,9 @@ def _split_top_level(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+split_top_level = _split_top_level
+
+
 def _parse_select(text: str, selectable: Iterable[str], type_name: str) -> tuple[str, ...] | None:
     canon = {s.lower(): s for s in selectable}
     out: list[str] = []

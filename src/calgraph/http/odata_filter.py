@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Iterable, NoReturn, Union
 
 from calgraph.core.errors import BadRequest, GraphError
-from calgraph.core.query import Any_, And, Call, Compare, Filter, Not, Or, OrderBy, Prop, Value
+from calgraph.core import extended_properties
+from calgraph.core.query import Any_, And, Call, Compare, Filter, Not, Or, OrderBy, Prop, PropertyAny, Value
 
 
 class ParseUriError(GraphError):
@@ -237,6 +238,9 @@ class _FilterParser:
             head = t.text.split("/")[0]
             if head.lower() == self.var[0].lower():
                 if "/" in t.text:
+                    member = t.text.split("/", 1)[1].lower()
+                    if self.r.properties[self.var[1]] is dict and member in ("id", "value"):
+                        return _Ref(f"{self.var[1]}/{member}", t.pos, is_var=True)  # an extended property's
                     raise BadRequest(INVALID_FILTER)
                 return _Ref(self.var[1], t.pos, is_var=True)
         return _Ref(self.r.resolve(t.text), t.pos)
@@ -268,7 +272,7 @@ class _FilterParser:
     def _lambda(self, t: _Tok) -> Filter:
         coll_text, kind = t.text.rsplit("/", 1)
         coll = self.r.resolve(coll_text)
-        if kind.lower() != "any" or self.r.properties[coll] is not list or self.var is not None:
+        if kind.lower() != "any" or self.r.properties[coll] not in (list, dict) or self.var is not None:
             raise BadRequest(INVALID_FILTER)
         if self.tok.kind == ")":  # any() without a predicate
             raise BadRequest(INVALID_FILTER)
@@ -282,6 +286,8 @@ class _FilterParser:
         self._expect(")", "')' or operator expected")
         self.depth -= 1
         self.var = None
+        if self.r.properties[coll] is dict:
+            return _property_any(coll, body)
         if not _only_any(body):
             raise BadRequest(INVALID_FILTER)
         return body  # type: ignore[return-value]
@@ -300,7 +306,7 @@ class _FilterParser:
         else:
             raise BadRequest(INVALID_FILTER)
         if ref.is_var:
-            if op not in ("eq", "ne") or lit.edm not in ("Edm.String", None):
+            if (op not in ("eq", "ne") and not ref.path.endswith("/value")) or lit.edm not in ("Edm.String", None):
                 raise BadRequest(INVALID_FILTER)
             return Any_(Prop(ref.path), op, Value(lit.value))  # type: ignore[arg-type]
         ptype = self.r.properties[ref.path]
@@ -323,6 +329,24 @@ def _compatible(ptype: type, edm: str | None) -> bool:
     if ptype in (int, float):
         return edm in ("Edm.Int64", "Edm.Double")
     return False
+
+
+def _property_any(coll: str, body: object) -> PropertyAny:
+    """`p/id eq 'id' [and p/value op 'v']` (either order) on an extended property collection."""
+    terms = [body.left, body.right] if isinstance(body, And) else [body]
+    by_member = {}
+    for term in terms:
+        if not isinstance(term, Any_) or "/" not in term.prop.path:
+            raise BadRequest(INVALID_FILTER)
+        by_member.setdefault(term.prop.path.rsplit("/", 1)[1], term)
+    id_term, value_term = by_member.get("id"), by_member.get("value")
+    if (id_term is None or id_term.op != "eq" or len(by_member) != len(terms)
+            or not isinstance(id_term.value.value, str)):
+        raise BadRequest(INVALID_FILTER)
+    property_id = extended_properties.canonical_id(id_term.value.value)
+    if value_term is None:
+        return PropertyAny(Prop(coll), property_id)
+    return PropertyAny(Prop(coll), property_id, value_term.op, value_term.value)
 
 
 def _only_any(node: object) -> bool:
@@ -356,7 +380,7 @@ def parse_orderby(text: str, resolver: PropertyResolver) -> tuple[OrderBy, ...]:
             raise BadRequest(f"Syntax error at position {words[0][1]} in '{text}'.")
         unsortable = "The $orderby expression must evaluate to a single value of primitive type."
         path = resolver.resolve(words[0][0], unsortable)
-        if resolver.properties[path] is list:
+        if resolver.properties[path] in (list, dict):
             raise BadRequest(unsortable)
         out.append(OrderBy(path, len(words) == 2 and words[1][0].lower() == "desc"))
         pos += len(item) + 1

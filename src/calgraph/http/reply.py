@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 
 @dataclass
@@ -12,6 +12,7 @@ class Reply:
     status: int = 200
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Iterator[bytes] | None = None     # raw bytes instead of JSON (an attachment's $value)
 
 
 def no_content() -> Reply:

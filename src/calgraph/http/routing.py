@@ -8,6 +8,7 @@ segments match case-insensitively (`calendarview`, `calendargroups`), and the be
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import re
 from typing import Callable
 from urllib.parse import unquote
 
@@ -19,8 +20,10 @@ VERSIONS = {"v1.0": "v1.0", "beta": "beta"}
 
 EVENT_ACTIONS = (
     "accept", "tentativelyAccept", "decline", "cancel", "forward",
-    "dismissReminder", "snoozeReminder",
+    "dismissReminder", "snoozeReminder", "permanentDelete",
 )
+# `name('key')`: OData's key syntax, the same as `name/key` (`''` is a quote inside the key)
+_KEY_SEGMENT = re.compile(r"^([A-Za-z][A-Za-z0-9.]*)\('((?:[^']|'')*)'\)$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class Address:
     mail_folder: str | None = None
     message: str | None = None
     permission: str | None = None
+    extension: str | None = None      # an open extension's name or id
+    attachment: str | None = None
+    category: str | None = None       # an outlookCategory (masterCategories)
+    window: tuple[str, str] | None = None   # reminderView(startDateTime='…',endDateTime='…')
 
 
 class _Cursor:
@@ -64,7 +71,16 @@ class _Cursor:
 
 
 def split_path(raw_path: str) -> list[str]:
-    segments = [unquote(part) for part in raw_path.split("/") if part != ""]
+    segments = []
+    for part in raw_path.split("/"):
+        if part == "":
+            continue
+        segment = unquote(part)
+        keyed = _KEY_SEGMENT.match(segment)
+        if keyed:
+            segments.extend((keyed.group(1), keyed.group(2).replace("''", "'")))
+        else:
+            segments.append(segment)
     if any("\x00" in segment for segment in segments):  # %00 names nothing, and no database stores it
         raise BadRequest("Invalid URL: a path segment holds a NUL character.")
     return segments
@@ -100,6 +116,8 @@ def _unknown(cur: _Cursor) -> UnknownRoute:
 def _user_scope(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return addr
+    if cur.peek().lower().startswith("reminderview("):
+        return _reminder_function(cur, addr)
     seg = cur.literal()
     handler = _USER_CHILDREN.get(seg)
     if handler is None:
@@ -137,6 +155,8 @@ def _calendar_children(cur: _Cursor, addr: Address) -> Address:
         return _events(cur, addr)
     if seg == "calendarview" and cur.done():
         return replace(addr, kind="calendarView")
+    if seg == "permanentdelete" and cur.done() and addr.calendar != DEFAULT:
+        return replace(addr, kind="calendarAction", action="permanentDelete")
     if seg == "calendarpermissions":
         if cur.done():
             return replace(addr, kind="calendarPermissions")
@@ -177,6 +197,13 @@ def _events(cur: _Cursor, addr: Address) -> Address:
     seg = cur.take()
     if seg.lower() == "instances" and cur.done():
         return replace(addr, kind="instances")
+    if seg.lower() == "instances" and not cur.done():   # an occurrence by its id under its master
+        addr = replace(addr, event=cur.take())
+        if cur.done():
+            return addr
+        seg = cur.take()
+    if seg.lower() in _ITEM_CHILDREN:
+        return _ITEM_CHILDREN[seg.lower()](cur, replace(addr, kind="event"), "event")
     action = next((a for a in EVENT_ACTIONS if a.lower() == seg.lower()), None)
     if action is None or not cur.done():
         raise UnknownRoute(seg)
@@ -204,9 +231,75 @@ def _messages(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return replace(addr, kind="messages")
     addr = replace(addr, kind="message", message=cur.take())
+    if cur.done():
+        return addr
+    seg = cur.literal()
+    if seg in _ITEM_CHILDREN:
+        return _ITEM_CHILDREN[seg](cur, addr, "message")
+    raise _unknown(cur)
+
+
+def _extensions(cur: _Cursor, addr: Address, item: str) -> Address:
+    if cur.done():
+        return replace(addr, kind=f"{item}Extensions")
+    addr = replace(addr, kind=f"{item}Extension", extension=cur.take())
     if not cur.done():
         raise UnknownRoute(cur.peek())
     return addr
+
+
+def _attachments(cur: _Cursor, addr: Address, item: str) -> Address:
+    if addr.owner is not None and addr.owner.kind == "group":   # group events hold no attachments (Graph)
+        raise UnknownRoute("attachments")
+    if cur.done():
+        return replace(addr, kind=f"{item}Attachments")
+    seg = cur.take()
+    if seg.lower() == "createuploadsession" and cur.done():
+        return replace(addr, kind=f"{item}UploadSession")
+    addr = replace(addr, kind=f"{item}Attachment", attachment=seg)
+    if cur.done():
+        return addr
+    if cur.take() == "$value" and cur.done():
+        return replace(addr, kind=f"{item}AttachmentValue")
+    raise _unknown(cur)
+
+
+_ITEM_CHILDREN: dict[str, Callable[[_Cursor, Address, str], Address]] = {
+    "extensions": _extensions,
+    "attachments": _attachments,
+}
+
+
+def _outlook(cur: _Cursor, addr: Address) -> Address:
+    if cur.done() or cur.literal() != "mastercategories":
+        raise _unknown(cur)
+    if cur.done():
+        return replace(addr, kind="masterCategories")
+    addr = replace(addr, kind="masterCategory", category=cur.take())
+    if not cur.done():
+        raise UnknownRoute(cur.peek())
+    return addr
+
+
+# the comma may be missing: msgraph-sdk (Python) writes `(StartDateTime='…'EndDateTime='…')`
+_WINDOW = re.compile(r"^\s*startDateTime\s*=\s*'([^']*)'\s*,?\s*endDateTime\s*=\s*'([^']*)'\s*$", re.I)
+
+
+def _reminder_function(cur: _Cursor, addr: Address) -> Address:
+    text = cur.take()
+    if not text.endswith(")") or not cur.done():
+        raise _unknown(cur)
+    found = _WINDOW.match(text[len("reminderView("):-1])
+    if found is None:
+        raise BadRequest("The reminderView function requires the startDateTime and endDateTime parameters.")
+    return replace(addr, kind="reminderView", window=(found.group(1), found.group(2)))
+
+
+def _reminder_view(cur: _Cursor, addr: Address) -> Address:
+    """`reminderView(startDateTime='…',endDateTime='…')`, or `reminderView` with them in the query."""
+    if not cur.done():
+        raise UnknownRoute(cur.peek())
+    return replace(addr, kind="reminderView")
 
 
 Step = Callable[[_Cursor, Address], Address]
@@ -220,6 +313,8 @@ _USER_CHILDREN: dict[str, Step] = {
     "calendarview": _calendar_view,
     "mailfolders": _mail_folders,
     "messages": _messages,
+    "outlook": _outlook,
+    "reminderview": _reminder_view,
 }
 
 _GROUP_CHILDREN: dict[str, Step] = {

@@ -13,9 +13,12 @@ from calgraph.core.errors import (
     InvalidParameter,
     ItemNotFound,
 )
+from calgraph.core import occurrences
 from calgraph.core.model import Calendar, CalendarGroup, Mailbox
+from calgraph.core.query import MAX_PAGE_SIZE, ItemQuery
 from calgraph.core.permissions import Principal
 from calgraph.services import access
+from calgraph.services import events as event_service
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
 
@@ -123,6 +126,36 @@ def delete_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_ke
         if cal.is_default:
             raise CannotDeleteObject("The default calendar cannot be deleted.")
         uow.delete_calendar(mailbox.id, cal.id)
+
+
+def permanent_delete_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
+                              key: str, group_key: str | None) -> None:
+    """permanentDelete: the calendar and its events go for good; the meetings it organizes are cancelled
+    for their attendees first, as a DELETE of each does, and leave nothing in Deleted Items."""
+    with rt.store.unit_of_work(write=True) as uow:
+        mailbox = access.owner_mailbox(uow, principal, owner_kind, owner_key)
+        cal = access.calendar(uow, mailbox, key, group_key)
+        _require_owner_write(uow, principal, mailbox)
+        if cal.is_default:
+            raise CannotDeleteObject("The default calendar cannot be deleted.")
+        for event in _meetings_organized(uow, cal):
+            uow.lock_meeting(occurrences.series_uid(event.ical_uid))
+            current = uow.get_event(mailbox.id, event.id, for_update=True)
+            if current is not None and current.calendar_id == cal.id:
+                event_service.remove_event(rt, uow, mailbox, current)
+                if uow.get_event(mailbox.id, event.id) is not None:
+                    uow.delete_event(mailbox.id, event.id)
+        uow.delete_calendar(mailbox.id, cal.id)
+
+
+def _meetings_organized(uow: UnitOfWork, cal: Calendar) -> list[Any]:
+    found, skip = [], 0
+    while True:
+        page = uow.query_events([cal.id], ItemQuery(top=MAX_PAGE_SIZE, skip=skip))
+        found.extend(e for e in page.items if e.is_organizer and e.attendees)
+        if not page.has_more:
+            return found
+        skip += len(page.items)
 
 
 def list_groups(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None) -> Groups:

@@ -10,9 +10,10 @@ from calgraph.core import occurrence_changes, permissions, scheduling
 from calgraph.core.model import Event, Mailbox
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
-from calgraph.services import access, delivery, occurrence_writes
+from calgraph.services import access, attachments, delivery, occurrence_writes
 from calgraph.services.lookup import Scope, calendar_of, find, find_any, find_for_change
 from calgraph.services.runtime import Runtime
+from calgraph.store.interface import UnitOfWork
 
 __all__ = ["EventsPage", "OneEvent", "Scope", "calendar_of", "create_event", "delete_event", "find",
            "find_for_change", "get_event", "list_events", "update_event"]
@@ -101,23 +102,34 @@ def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
             occurrence_writes.series_changed(rt, uow, event, updated, outcome, organizer, parties, members, copies)
         delivery.apply(uow, outcome)
         uow.update_event(updated, expected_change_key=event.change_key)
+        if organizer is not None:   # new copies, and copies rebuilt, hold the organizer's attachments
+            attachments.sync_copies(rt, uow, updated, outcome.new_messages)
         return OneEvent(mailbox, updated)
 
 
 def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
-                 if_match: str | None) -> None:
+                 if_match: str | None, permanent: bool = False) -> None:
+    """DELETE (the organizer's meeting moves to Deleted Items, cancelled for everyone); `permanent`
+    (permanentDelete): the same, then nothing of it is kept in Deleted Items."""
     with rt.store.unit_of_work(write=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
-        if occurrence_changes.is_part_of_series(event):
-            occurrence_writes.delete(rt, uow, mailbox, event)
-            return
-        occurrence_writes.cancel_standalone(rt, uow, mailbox, event, None)
-        occurrence_writes.drop_exceptions(uow, [event])
-        members = delivery.members(uow, mailbox)
-        if event.is_organizer and scheduling.invitees(event, members):  # the organizer's DELETE cancels
-            organizer = delivery.party(uow, mailbox)
-            delivery.apply(uow, scheduling.cancel(
-                event, None, organizer, delivery.parties(uow, scheduling.invitees(event, members), organizer),
-                members, delivery.copies_of(uow, event), delivery.stamp(rt)))
-        else:
+        remove_event(rt, uow, mailbox, event)
+        if permanent and uow.get_event(mailbox.id, event.id) is not None:
             uow.delete_event(mailbox.id, event.id)
+
+
+def remove_event(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, event: Event) -> None:
+    """What DELETE does to one event (found for change, its meeting locked)."""
+    if occurrence_changes.is_part_of_series(event):
+        occurrence_writes.delete(rt, uow, mailbox, event)
+        return
+    occurrence_writes.cancel_standalone(rt, uow, mailbox, event, None)
+    occurrence_writes.drop_exceptions(uow, [event])
+    members = delivery.members(uow, mailbox)
+    if event.is_organizer and scheduling.invitees(event, members):  # the organizer's DELETE cancels
+        organizer = delivery.party(uow, mailbox)
+        delivery.apply(uow, scheduling.cancel(
+            event, None, organizer, delivery.parties(uow, scheduling.invitees(event, members), organizer),
+            members, delivery.copies_of(uow, event), delivery.stamp(rt)))
+    else:
+        uow.delete_event(mailbox.id, event.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,8 @@ from calgraph.core.errors import ItemNotFound
 from calgraph.core.model import Event, ItemBody, MailFolder, Mailbox, Message
 from calgraph.core.permissions import Principal
 from calgraph.core.query import MAX_PAGE_SIZE, Compare, ItemQuery, Page, Prop, Value
+from calgraph.core.events import item_extras
+from calgraph.core.scheduling import conversation
 from calgraph.services import access
 from calgraph.services.runtime import Runtime
 from calgraph.store.interface import UnitOfWork
@@ -118,12 +121,15 @@ def create_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key
         mailbox = _mailbox(uow, principal, owner_kind, owner_key, "write")
         folder = _folder(uow, mailbox, folder_key or "drafts")
         now = rt.clock()
+        extras = {k: values.pop(k) for k in _EXTRAS if k in values}
         message = Message(
             id=rt.ids.item(), mailbox_id=mailbox.id, folder_id=folder.id, change_key=rt.ids.change_key(),
             created=now, last_modified=now, received=now, sent=None, is_draft=True,
             sender=mailbox.email, conversation_id=rt.ids.item(),
+            conversation_index=conversation.encode(conversation.header(now, uuid.UUID(rt.ids.guid()))),
             internet_message_id=f"<{rt.ids.guid()}@calgraph>", **{"is_read": True, **values},
         )
+        message = message.evolve(**item_extras(message, extras))
         uow.add_message(message)
         return OneMessage(mailbox, message)
 
@@ -134,7 +140,8 @@ def update_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key
         mailbox = _mailbox(uow, principal, owner_kind, owner_key, "write")
         message = _message(uow, mailbox, folder_key, message_id, for_update=True)
         if not message.is_draft:  # a sent or received message only changes its flags
-            values = {k: v for k, v in values.items() if k in ("is_read", "importance")}
+            values = {k: v for k, v in values.items() if k in ("is_read", "importance", *_EXTRAS)}
+        values.update(item_extras(message, values))
         updated = message.evolve(**values, change_key=rt.ids.change_key(), last_modified=rt.clock())
         uow.update_message(updated, expected_change_key=message.change_key)
         return OneMessage(mailbox, updated)
@@ -152,6 +159,20 @@ def delete_message(rt: Runtime, principal: Principal, owner_kind: str, owner_key
         else:
             moved = message.evolve(folder_id=trash.id, change_key=rt.ids.change_key(), last_modified=rt.clock())
             uow.update_message(moved, expected_change_key=message.change_key)
+
+
+_EXTRAS = ("extensions", "single_value_properties", "multi_value_properties")
+
+
+def owner_for(uow: UnitOfWork, principal: Principal, owner_kind: str, owner_key: str | None,
+              need: str) -> Mailbox:
+    """The mailbox a message path names, with the mail permission `need` ("read" / "write") checked."""
+    return _mailbox(uow, principal, owner_kind, owner_key, need)
+
+
+def message_of(uow: UnitOfWork, mailbox: Mailbox, folder_key: str | None, message_id: str,
+               for_update: bool = False) -> Message:
+    return _message(uow, mailbox, folder_key, message_id, for_update)
 
 
 def _mailbox(uow: UnitOfWork, principal: Principal, owner_kind: str, owner_key: str | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from calgraph.core.attachments import DEFAULT_QUOTA
 from calgraph.core.ids import Clock, Ids, utc_now
 from calgraph.store.interface import Store
 
@@ -13,3 +14,4 @@ class Runtime:
     store: Store
     ids: Ids = field(default_factory=Ids)
     clock: Clock = utc_now
+    attachment_quota: int = DEFAULT_QUOTA      # bytes of attachments per mailbox

@@ -126,6 +126,12 @@ def event_category_keys(event: Event) -> list[str]:
     return sorted({category.lower() for category in event.categories})
 
 
+def event_property_rows(event: Event) -> list[dict[str, str]]:
+    """The single-value extended properties as stored in event_extended_properties (for $filter)."""
+    return [{"event_id": event.id, "property_key": p.id.lower(), "value_lower": p.value.lower()}
+            for p in event.single_value_properties]
+
+
 def message_columns(message: Message) -> dict[str, Any]:
     """Every `messages` column except `seq`."""
     return {

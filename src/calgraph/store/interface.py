@@ -26,9 +26,12 @@ from calgraph.core.model import (
     MailFolder,
     Mailbox,
     Message,
+    OutlookCategory,
+    Attachment,
 )
 from calgraph.core.identity.grants import Grant
 from calgraph.core.identity.model import AppRegistration, SigningKey
+from calgraph.core.attachments import UploadSession
 from calgraph.core.query import ItemQuery, Page
 
 # Filterable / sortable property paths per collection (anything else is a 400 in the HTTP layer).
@@ -37,7 +40,7 @@ EVENT_PROPERTIES = {
     "isCancelled": bool, "type": str, "iCalUId": str, "organizer/emailAddress/address": str,
     "organizer/emailAddress/name": str, "importance": str, "sensitivity": str, "showAs": str,
     "isOrganizer": bool, "createdDateTime": str, "lastModifiedDateTime": str, "categories": list,
-    "id": str,
+    "id": str, "singleValueExtendedProperties": dict,
 }
 MESSAGE_PROPERTIES = {
     "subject": str, "receivedDateTime": str, "sentDateTime": str, "isRead": bool, "isDraft": bool,
@@ -156,6 +159,42 @@ class UnitOfWork(Protocol):
         """Compare-and-set: move the grant from `expected` to `state` (setting `user_id` when given);
         False when its state was not `expected` (someone else redeemed it first)."""
     def delete_expired_grants(self, before: float) -> int: ...
+
+    # -- master categories ------------------------------------------------------------------------
+    def add_category(self, category: OutlookCategory) -> bool:
+        """False (nothing added) when the mailbox already has a category of that name, in any case."""
+    def list_categories(self, mailbox_id: str) -> list[OutlookCategory]:
+        """In creation order."""
+    def get_category(self, mailbox_id: str, category_id: str) -> OutlookCategory | None: ...
+    def update_category(self, category: OutlookCategory) -> None:
+        """Only its colour changes (a name is fixed once created)."""
+    def delete_category(self, mailbox_id: str, category_id: str) -> None: ...
+
+    # -- attachments (item_kind "event" | "message"); their bytes in chunks ------------------------
+    def add_attachment(self, item_kind: str, item_id: str, attachment: Attachment, complete: bool = True) -> None:
+        """An incomplete one (an upload session's) is listed nowhere until completed."""
+    def add_attachment_chunks(self, attachment_id: str, chunks: Iterable[bytes]) -> int:
+        """Appends chunks (each at most core.attachments.CHUNK bytes) after those stored; the bytes written."""
+    def read_attachment_chunk(self, attachment_id: str, n: int) -> bytes | None:
+        """Chunk `n` (from 0) of the bytes, None past the last."""
+    def list_attachments(self, item_kind: str, item_id: str) -> list[Attachment]: ...
+    def get_attachment(self, item_kind: str, item_id: str, attachment_id: str) -> Attachment | None: ...
+    def complete_attachment(self, attachment_id: str) -> None: ...
+    def delete_attachment(self, attachment_id: str) -> None: ...
+    def delete_attachments(self, item_kind: str, item_id: str) -> None: ...
+    def mailbox_attachment_bytes(self, mailbox_id: str) -> int:
+        """The sizes of the mailbox's attachments, summed (uploads under way as declared)."""
+    def copy_attachments(self, from_kind: str, from_id: str, to_kind: str, to_id: str, to_mailbox_id: str,
+                         new_ids: Iterable[str]) -> list[Attachment]:
+        """Copies of one item's attachments onto another, bytes copied inside the database."""
+    def add_upload_session(self, session: UploadSession) -> None:
+        """The session and its (incomplete) attachment."""
+    def get_upload_session(self, session_id: str, for_update: bool = False) -> UploadSession | None: ...
+    def advance_upload_session(self, session: UploadSession, received: int, expires: datetime) -> bool:
+        """False when the session's `received` is no longer the one read (a concurrent range won)."""
+    def delete_upload_session(self, session_id: str, with_attachment: bool) -> None: ...
+    def delete_expired_upload_sessions(self, mailbox_id: str, now: datetime) -> None:
+        """The mailbox's sessions expired by `now` go, with their incomplete attachments."""
 
 
 class Store(Protocol):

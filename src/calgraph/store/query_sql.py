@@ -17,14 +17,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from calgraph.core.errors import InvalidProperty, UnsupportedQuery
-from calgraph.core.query import And, Any_, Call, Compare, Filter, Not, Or, OrderBy, Prop, Value
+from calgraph.core.query import And, Any_, Call, Compare, Filter, Not, Or, OrderBy, Prop, PropertyAny, Value
 from calgraph.store.codec import NULL_TS, format_ts
-from calgraph.store.schema import event_categories, events, mailboxes, messages
+from calgraph.store.schema import event_categories, event_extended_properties, events, mailboxes, messages
 
 Kind = Literal["event", "message", "mailbox"]
 # lower: the column holds lower-cased text; folded: compared through lower(); exact: ids;
 # ts: fixed-width UTC instants; bool; categories: the event_categories collection.
-ValueKind = Literal["lower", "folded", "exact", "ts", "bool", "categories"]
+ValueKind = Literal["lower", "folded", "exact", "ts", "bool", "categories", "properties"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def _event_properties() -> dict[str, Mapped]:
         "organizer/emailAddress/address": Mapped(c.organizer_address_lower, "lower"),
         "organizer/emailAddress/name": Mapped(c.organizer_name_lower, "lower"),
         "categories": Mapped(None, "categories"),
+        "singleValueExtendedProperties": Mapped(None, "properties"),
     }
 
 
@@ -128,7 +129,7 @@ def order_clauses(kind: str, orderby: tuple[OrderBy, ...] | list[OrderBy]) -> li
     clauses = []
     for item in orderby:
         mapped = compiler.lookup(item.path)
-        if mapped.kind == "categories":
+        if mapped.kind in ("categories", "properties"):
             raise UnsupportedQuery(f"The property '{item.path}' cannot be used in $orderby.")
         key = _sort_key(mapped)
         clauses.append(key.desc() if item.descending else key.asc())
@@ -189,6 +190,8 @@ class _Compiler:
             return self.call(node)
         if isinstance(node, Any_):
             return self.any_(node)
+        if isinstance(node, PropertyAny):
+            return self.property_any(node)
         raise UnsupportedQuery()
 
     def compare(self, node: Compare) -> ColumnElement[bool]:
@@ -239,6 +242,20 @@ class _Compiler:
         category = event_categories.c.category_lower
         matches = category == value.lower() if node.op == "eq" else category != value.lower()
         return exists(select(1).where(event_categories.c.event_id == events.c.id, matches))
+
+
+    def property_any(self, node: PropertyAny) -> ColumnElement[bool]:
+        if self.lookup(node.prop.path).kind != "properties":
+            raise UnsupportedQuery(f"The property '{node.prop.path}' is not a collection.")
+        table = event_extended_properties.c
+        conditions = [table.event_id == events.c.id, table.property_key == node.property_id.lower()]
+        if node.op is not None and node.value is not None:
+            value = _literal(node.value)
+            if not isinstance(value, str):
+                raise _incompatible(node.prop.path, "Edm.String", value, node.op)
+            column = table.value_lower if node.op in ("eq", "ne") else binary_text(table.value_lower)
+            conditions.append(_COMPARE_OPS[node.op](column, value.lower()))
+        return exists(select(1).where(*conditions))
 
 
 def _literal(value: Value | Any) -> Any:

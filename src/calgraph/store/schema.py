@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -180,6 +181,57 @@ messages = Table(
     Index("ix_messages_mailbox_event", "mailbox_id", "event_id"),
     Index("ix_messages_folder_received", "folder_id", "received"),
     Index("ix_messages_seq", "seq"),
+)
+
+
+# -- what apps hang on items: extended properties, master categories, attachments ------------------
+
+event_extended_properties = Table(
+    "event_extended_properties", metadata,
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("property_key", String(400), primary_key=True),   # the canonical id, lower-cased
+    Column("value_lower", Text, nullable=False),
+)
+
+outlook_categories = Table(
+    "outlook_categories", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
+    Column("display_name", String(400), nullable=False),
+    Column("display_name_lower", String(400), nullable=False),
+    Column("color", String(20), nullable=False),
+    Column("seq", Integer, nullable=False),
+    UniqueConstraint("mailbox_id", "display_name_lower"),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", ID, primary_key=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("kind", String(20), nullable=False),            # file | item | reference
+    Column("size", BigInteger, nullable=False),
+    Column("complete", Boolean, nullable=False),           # False while an upload session fills it
+    Column("seq", Integer, nullable=False),
+    Column("data", Text, nullable=False),                  # the Attachment (without its bytes) as JSON
+)
+
+attachment_chunks = Table(
+    "attachment_chunks", metadata,
+    Column("attachment_id", ID, ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+)
+
+upload_sessions = Table(
+    "upload_sessions", metadata,
+    Column("id", ID, primary_key=True),
+    Column("attachment_id", ID, ForeignKey("attachments.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mailbox_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("received", BigInteger, nullable=False),
+    Column("expires", TS, nullable=False),
 )
 
 # -- identity: app registrations, passwords, signing keys, one-time grants (revision 0005) ---------

@@ -12,9 +12,17 @@ from sqlalchemy import Select, bindparam, delete, func, insert, literal, select,
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
-from calgraph.store.codec import NULL_TS, event_category_keys, event_columns, format_ts, loads, message_columns
+from calgraph.store.codec import (
+    NULL_TS,
+    event_category_keys,
+    event_columns,
+    event_property_rows,
+    format_ts,
+    loads,
+    message_columns,
+)
 from calgraph.store.query_sql import binary_text, order_clauses, where_clause
-from calgraph.store.schema import event_categories, events, messages
+from calgraph.store.schema import event_categories, event_extended_properties, events, messages
 from calgraph.store.sql_base import UnitOfWorkBase
 
 
@@ -27,6 +35,7 @@ class ItemsMixin(UnitOfWorkBase):
     def add_event(self, event: Event) -> None:
         self.insert_item(events, event_columns(event))
         self._write_categories(event)
+        self._write_properties(event)
         self._remember(event)
 
     def get_event(self, mailbox_id: str, event_id: str, for_update: bool = False) -> Event | None:
@@ -135,6 +144,10 @@ class ItemsMixin(UnitOfWorkBase):
                          and event_category_keys(before) != event_category_keys(event)):  # type: ignore[arg-type]
             self.run(_DELETE_CATEGORIES, {"event_id": event.id})
             self._write_categories(event)
+        if not known or before.single_value_properties is not event.single_value_properties:  # type: ignore[union-attr]
+            self.conn.execute(delete(event_extended_properties).where(
+                event_extended_properties.c.event_id == event.id))
+            self._write_properties(event)
         self._remember(event)
 
     def _remember(self, event: Event) -> Event:
@@ -149,6 +162,11 @@ class ItemsMixin(UnitOfWorkBase):
         if keys:
             self.conn.execute(insert(event_categories),
                               [{"event_id": event.id, "category_lower": key} for key in keys])
+
+    def _write_properties(self, event: Event) -> None:
+        rows = event_property_rows(event)
+        if rows:
+            self.conn.execute(insert(event_extended_properties), rows)
 
     def _one_event(self, statement: Select[Any]) -> Event | None:
         row = self.conn.execute(statement).first()

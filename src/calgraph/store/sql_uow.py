@@ -20,6 +20,8 @@ from calgraph.store.schema import (
     mailboxes,
     settings,
 )
+from calgraph.store.sql_attachments import AttachmentsMixin
+from calgraph.store.sql_categories import CategoriesMixin
 from calgraph.store.sql_identity import IdentityMixin
 from calgraph.store.sql_items import ItemsMixin
 
@@ -27,7 +29,7 @@ from calgraph.store.sql_items import ItemsMixin
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(ItemsMixin, IdentityMixin):
+class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, IdentityMixin):
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read

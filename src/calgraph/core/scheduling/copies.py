@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from calgraph.core.model import NEVER, Attendee, Event, ResponseStatus
+from calgraph.core.scheduling import conversation, messages
 from calgraph.core.scheduling.outcome import Party, Stamp
 
 # What an attendee's copy takes over from the organizer's event on every update.
@@ -60,7 +61,8 @@ def new_copy(meeting: Event, party: Party, stamp: Stamp) -> Event:
         is_organizer=False, response_status=NOT_RESPONDED, show_as="tentative",
         attendees=visible_attendees(meeting, party.key), categories=(), transaction_id=None,
         is_reminder_on=True, reminder_minutes_before_start=15, reminder_snoozed_until=None, is_draft=False,
-        is_cancelled=False,
+        is_cancelled=False, extensions=(), single_value_properties=(), multi_value_properties=(),
+        has_attachments=False,   # until the organizer's are copied (services.attachments.sync_copies)
     )
     return standalone(copy) if is_instance(meeting) else copy
 
@@ -84,10 +86,17 @@ def synced_copy(copy: Event, meeting: Event, party: Party, stamp: Stamp, reset: 
         values.update(type="singleInstance", recurrence=None)
     status = NOT_RESPONDED if reset else copy.response_status
     values.update(response_status=status, attendees=visible_attendees(meeting, party.key, status),
-                  change_key=stamp.ids.change_key(), last_modified=stamp.now)
+                  change_key=stamp.ids.change_key(), last_modified=stamp.now,
+                  thread_index=_update_index(meeting, stamp))
     if reset:
         values.update(show_as="tentative", calendar_id=party.calendar_id, mail_folder_id=None)
     return copy.evolve(**values)
+
+
+def _update_index(meeting: Event, stamp: Stamp) -> str:
+    """The conversation index of the update request this sync comes with (messages._index makes the same)."""
+    head = messages.thread_index(meeting)[:conversation.HEADER_BYTES]
+    return conversation.encode(conversation.continued(head, stamp.now))
 
 
 def cancelled_copy(copy: Event, stamp: Stamp) -> Event:

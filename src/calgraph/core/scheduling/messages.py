@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from calgraph.core import body as bodies
+from calgraph.core import occurrences
+from calgraph.core.scheduling import conversation as conversation_index
 from calgraph.core.model import EmailAddress, Event, ItemBody, MeetingInfo, Message
 from calgraph.core.scheduling.outcome import Party, Stamp
 
@@ -32,8 +34,40 @@ def comment_body(comment: str | None) -> ItemBody:
     return ItemBody("html", bodies.to_html(comment or "", "text"))
 
 
+class Conversation(str):
+    """A meeting's conversationId, carrying where its event stands in the thread's conversation index."""
+
+    parent: bytes = b""
+
+
 def conversation_id(meeting: Event) -> str:
-    return "AAQk" + meeting.ical_uid[-44:]
+    found = Conversation("AAQk" + meeting.ical_uid[-44:])
+    found.parent = thread_index(meeting)
+    return found
+
+
+def thread_index(meeting: Event) -> bytes:
+    """The organizer's event: its thread's header; an attendee's copy: the index of the last request it got
+    (events made before calgraph kept it: a header from their creation)."""
+    if meeting.thread_index:
+        return conversation_index.decode(meeting.thread_index)
+    uid = occurrences.series_uid(meeting.ical_uid)
+    return conversation_index.header(meeting.created, conversation_index.thread_guid(uid))
+
+
+_ANSWERS = ("meetingAccepted", "meetingTentativelyAccepted", "meetingDeclined")
+
+
+def _index(conversation: str, meeting: MeetingInfo, stamp: Stamp) -> str:
+    parent = getattr(conversation, "parent", b"")
+    if not parent:
+        return ""
+    head = parent[:conversation_index.HEADER_BYTES]
+    if meeting.message_type == "meetingRequest" and meeting.request_type == "newMeetingRequest":
+        return conversation_index.encode(head)
+    if meeting.message_type in _ANSWERS:   # continues the request answered
+        return conversation_index.encode(conversation_index.continued(parent, stamp.now))
+    return conversation_index.encode(conversation_index.continued(head, stamp.now))
 
 
 def deliver(stamp: Stamp, owner: Party, *, incoming: bool, kind: str, subject: str, body: ItemBody,
@@ -48,6 +82,7 @@ def deliver(stamp: Stamp, owner: Party, *, incoming: bool, kind: str, subject: s
         subject=subject, body=body, sender=sender, to_recipients=to, received=stamp.now, sent=stamp.now,
         is_read=not incoming, conversation_id=conversation,
         internet_message_id=f"<{stamp.ids.guid()}@calgraph>", event_id=event_id, meeting=meeting,
+        conversation_index=_index(conversation, meeting, stamp),
     )
 
 

@@ -14,10 +14,11 @@ from calgraph.core.datetimes import parse_instant
 from calgraph.core.errors import InvalidParameter
 from calgraph.core.model import Event
 from calgraph.core.occurrences import Virtual
-from calgraph.http import odata, render, render_text
+from calgraph.http import item_extras, odata, render, render_text
 from calgraph.http.collections import collection, encoded_collection, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
+from calgraph.http.resources import attachments as attachment_resource
 from calgraph.http.resources.events import EXPANDABLE, SELECTABLE, scope, view
 from calgraph.services import calendar_view as service
 from calgraph.store.interface import EVENT_PROPERTIES
@@ -67,17 +68,24 @@ def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOp
     extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}
     if not options.select and not options.expand:
         return encoded_collection(ctx, result.page, options, context, _texts(shown), extra)
-    expanded = {name: [] for name in options.expand}
+    empty = {name: [] for name in options.expand}
+    extras = item_extras.expand_filters(ctx.options)
+
+    def expanded(ev: Event) -> dict:
+        out = {**empty, **item_extras.expanded(ev, extras)} if extras else empty
+        if "attachments" in empty:
+            out = {**out, "attachments": attachment_resource.expanded(ctx, ev)}
+        return out
     templates: dict[str, dict] = {}   # series master id -> an occurrence of it, rendered
 
     def to_json(item: Event | Virtual) -> dict:
         """Occurrences of one series differ only in their own fields: render one, patch the others."""
         ev = item.event() if isinstance(item, Virtual) else item
         if ev.type != "occurrence" or ev.series_master_id is None:
-            return {**render.event(ev, shown), **expanded}
+            return {**render.event(ev, shown), **expanded(ev)}
         template = templates.get(ev.series_master_id)
         if template is None:
-            template = templates[ev.series_master_id] = {**render.event(ev, shown), **expanded}
+            template = templates[ev.series_master_id] = {**render.event(ev, shown), **expanded(ev)}
             return template
         instants = (item.start_utc, item.end_utc) if isinstance(item, Virtual) else None
         return render.occurrence(template, ev, shown, instants)

@@ -97,6 +97,13 @@ def delete_calendar(ctx: RequestContext) -> Reply:
     return no_content()
 
 
+def permanent_delete_calendar(ctx: RequestContext) -> Reply:
+    a = ctx.address
+    service.permanent_delete_calendar(ctx.runtime, ctx.principal, *_owner(a), a.calendar or DEFAULT,
+                                      a.calendar_group)
+    return no_content()
+
+
 def _calendar_entity(ctx: RequestContext, result: service.OneCalendar, fields: tuple[str, ...] | None,
                      status: int = 200) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), _calendar_path(ctx.address),
@@ -151,6 +158,7 @@ ROUTES = {
     ("calendar", "GET"): get_calendar,
     ("calendar", "PATCH"): update_calendar,
     ("calendar", "DELETE"): delete_calendar,
+    ("calendarAction", "POST"): permanent_delete_calendar,
     ("calendarGroups", "GET"): list_groups,
     ("calendarGroups", "POST"): create_group,
     ("calendarGroup", "GET"): get_group,

@@ -12,7 +12,7 @@ from calgraph.http.bodies import CancelInput, ForwardInput, RespondInput, Snooze
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
 from calgraph.http.resources.events import scope
-from calgraph.services import meetings
+from calgraph.services import events, meetings
 
 USER_ONLY = frozenset({"accept", "tentativelyAccept", "decline", "dismissReminder", "snoozeReminder"})
 
@@ -57,9 +57,18 @@ def snooze_reminder(ctx: RequestContext) -> Reply:
     return Reply(200)
 
 
+def permanent_delete(ctx: RequestContext) -> Reply:
+    """Gone for good, nothing in Deleted Items; a meeting's organizer cancels it as a DELETE does."""
+    assert ctx.address.event is not None
+    events.delete_event(ctx.runtime, ctx.principal, scope(ctx.address), ctx.address.event, ctx.if_match,
+                        permanent=True)
+    return Reply(204)
+
+
 ACTIONS: dict[str, Callable[[RequestContext], Reply]] = {
     "accept": respond, "tentativelyAccept": respond, "decline": respond, "cancel": cancel,
     "forward": forward, "dismissReminder": dismiss_reminder, "snoozeReminder": snooze_reminder,
+    "permanentDelete": permanent_delete,
 }
 
 

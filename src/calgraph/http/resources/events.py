@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from calgraph.http import odata, render
+from calgraph.http import item_extras, odata, render
 from calgraph.http.bodies import EventInput, parse
 from calgraph.http.collections import collection, entity, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply, no_content
+from calgraph.http.resources import attachments as attachment_resource
 from calgraph.http.routing import Address
+from calgraph.core.model import Event
 from calgraph.services import events as service
 from calgraph.store.interface import EVENT_PROPERTIES
 
 SELECTABLE = render.EVENT_FIELDS | {"exceptionOccurrences"}
-# events hold no attachments here: always an empty collection; exceptionOccurrences: a series master's
-# exceptions on a GET of the master (§1.1), else empty
-EXPANDABLE = frozenset({"attachments", "exceptionOccurrences"})
+# exceptionOccurrences: a series master's exceptions on a GET of the master (§1.1), else empty
+EXPANDABLE = frozenset({"attachments", "exceptionOccurrences", *item_extras.NAMES})
 EXCEPTIONS = "exceptionOccurrences"
 
 
@@ -33,8 +34,9 @@ def list_events(ctx: RequestContext) -> Reply:
     result = service.list_events(ctx.runtime, ctx.principal, scope(ctx.address), options.query)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", options.select)
     shown = view(ctx, result.include_body)
+    extras = item_extras.expand_filters(ctx.options)
     return collection(ctx, result.page, options, context,
-                      lambda ev: _expanded(render.event(ev, shown), options.expand))
+                      lambda ev: _expanded(ctx, ev, render.event(ev, shown), options.expand, extras))
 
 
 def get_event(ctx: RequestContext) -> Reply:
@@ -74,7 +76,8 @@ def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ..
             status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
     shown = view(ctx, result.include_body)
-    body = _expanded(render.event(result.event, shown), expand)
+    body = _expanded(ctx, result.event, render.event(result.event, shown), expand,
+                     item_extras.expand_filters(ctx.options))
     if EXCEPTIONS in expand:
         body[EXCEPTIONS] = [render.event(e, shown) for e in result.exceptions]
     if fields and "cancelledOccurrences" in fields and result.event.type == "seriesMaster":
@@ -82,8 +85,12 @@ def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ..
     return entity(body, context, fields and tuple(dict.fromkeys((*fields, *expand))), status)
 
 
-def _expanded(item: dict, expand: tuple[str, ...]) -> dict:
-    return {**item, **{name: [] for name in expand}}
+def _expanded(ctx: RequestContext, event: Event, item: dict, expand: tuple[str, ...],
+              extras: dict[str, tuple[str, ...] | None]) -> dict:
+    out = {**item, **{name: [] for name in expand}, **item_extras.expanded(event, extras)}
+    if "attachments" in expand:
+        out["attachments"] = attachment_resource.expanded(ctx, event)
+    return out
 
 
 ROUTES = {

@@ -6,17 +6,19 @@ from typing import Any
 
 from calgraph.core import body as bodies
 from calgraph.core.model import Event, ItemBody, Message
-from calgraph.http import odata, render
+from calgraph.http import item_extras, odata, render
 from calgraph.http.bodies import MessageInput, parse
 from calgraph.http.collections import collection, entity, in_memory_page, owner_segment
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply, no_content
+from calgraph.http.resources import attachments as attachment_resource
 from calgraph.services import mail
 from calgraph.store.interface import MESSAGE_PROPERTIES
 
 MESSAGE = "microsoft.graph.message"
 # the event of a meeting message; Graph names it with the type cast, `event` alone is accepted too
-EXPANDABLE = frozenset({"microsoft.graph.eventMessage/event", "event"})
+EVENT_EXPANSIONS = frozenset({"microsoft.graph.eventMessage/event", "event"})
+EXPANDABLE = EVENT_EXPANSIONS | {"attachments", *item_extras.NAMES}
 FOLDER = "microsoft.graph.mailFolder"
 FOLDER_PROPERTIES = {
     "id": str, "displayName": str, "parentFolderId": str, "childFolderCount": int, "unreadItemCount": int,
@@ -28,7 +30,8 @@ FOLDER_FIELDS = frozenset({
 MESSAGE_FIELDS = frozenset({
     "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "receivedDateTime",
     "sentDateTime", "hasAttachments", "internetMessageId", "subject", "bodyPreview", "importance",
-    "parentFolderId", "conversationId", "isDeliveryReceiptRequested", "isReadReceiptRequested", "isRead",
+    "parentFolderId", "conversationId", "conversationIndex", "isDeliveryReceiptRequested",
+    "isReadReceiptRequested", "isRead",
     "isDraft", "webLink", "inferenceClassification", "body", "sender", "from", "toRecipients",
     "ccRecipients", "bccRecipients", "replyTo", "flag", "meetingMessageType", "startDateTime", "endDateTime",
     "location", "isAllDay", "isOutOfDate", "isDelegated", "recurrence", "type", "responseType",
@@ -77,7 +80,7 @@ def list_messages(ctx: RequestContext) -> Reply:
     options = odata.parse_list_options(ctx.options, MESSAGE_PROPERTIES, MESSAGE_FIELDS, type_name=MESSAGE,
                                        expandable=EXPANDABLE)
     result = mail.list_messages(*_owner(ctx), ctx.address.mail_folder, options.query,
-                                with_events=bool(options.expand))
+                                with_events=bool(EVENT_EXPANSIONS & set(options.expand)))
     path = f"mailFolders('{ctx.address.mail_folder}')/messages" if ctx.address.mail_folder else "messages"
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), path, options.select)
     view = _view(ctx)
@@ -98,7 +101,7 @@ def get_message(ctx: RequestContext) -> Reply:
                                       expandable=EXPANDABLE).expand
     assert ctx.address.message is not None
     result = mail.get_message(*_owner(ctx), ctx.address.mail_folder, ctx.address.message,
-                              with_events=bool(expand))
+                              with_events=bool(EVENT_EXPANSIONS & set(expand)))
     return _entity(ctx, result, fields and (*fields, *expand), expand=expand)
 
 
@@ -106,7 +109,10 @@ def _with_event(ctx: RequestContext, mailbox: Any, message: Message, events: dic
                 expand: tuple[str, ...], view: render.View) -> dict[str, Any]:
     """`$expand=microsoft.graph.eventMessage/event`: a meeting message's event (the recipient's copy)."""
     out = render.message(message, view)
-    if expand and message.kind != "message":
+    if "attachments" in expand:
+        out["attachments"] = attachment_resource.expanded(ctx, message)
+    out.update(item_extras.expanded(message, item_extras.expand_filters(ctx.options)))
+    if EVENT_EXPANSIONS & set(expand) and message.kind != "message":
         event = events.get(message.event_id or "")
         out["event@odata.context"] = render.context_url(
             ctx.service_root, owner_segment(mailbox),
@@ -135,8 +141,9 @@ def delete_message(ctx: RequestContext) -> Reply:
 
 
 def _values(inp: MessageInput) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in inp.model_fields_set:
+    values: dict[str, Any] = inp.extras()
+    for name in inp.model_fields_set - values.keys() - {"extensions", "single_value_properties",
+                                                         "multi_value_properties"}:
         value = getattr(inp, name)
         if value is None:
             continue

@@ -3,7 +3,7 @@ codes, refresh tokens). Secrets and passwords are stored as salted hashes; grant
 the value handed out.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0008"   # 0004 at branch time; chained after main's 0008 when merged
 branch_labels = None
 depends_on = None
 
