@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route, Router
 
 from calgraph.http import uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
@@ -11,6 +11,11 @@ from calgraph.http.resources import (
     attachments, calendar_permissions, calendar_view, calendars, categories, directory, event_actions, events,
     extensions, mail, reminders,
 )
+from calgraph.core.faults import GRAPH_LIMITS
+from calgraph.http.control.api import ControlApi
+from calgraph.http.control.ui import Inspector
+from calgraph.services.admin_tokens import AdminTokens
+from calgraph.services.control import Control, TenantClock
 from calgraph.services.runtime import Runtime
 from calgraph.services.signin import SignIn
 from calgraph.services.tokens import TokenService
@@ -34,16 +39,29 @@ ROUTE_TABLES = (
 
 
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
-    runtime = runtime or Runtime(store, attachment_quota=settings.attachment_quota_mb * 1024 * 1024)
-    tokens = TokenService(store)
-    dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES))
+    clock = runtime.clock if runtime is not None and isinstance(runtime.clock, TenantClock) else TenantClock()
+    runtime = runtime or Runtime(store, clock=clock, attachment_quota=settings.attachment_quota_mb * 1024 * 1024)
+    tokens = TokenService(store)   # token validation keeps real time, whatever the tenant's clock says
+    control = None
+    if settings.control_enabled or settings.throttle:
+        control = Control(store, clock, GRAPH_LIMITS if settings.throttle == "graph" else None,
+                          forget=tokens.forget_users)
+    dispatcher = Dispatcher(runtime, tokens, merge_routes(ROUTE_TABLES), control)
     # the dispatcher answers every path and method (even paths no route pattern matches, such as one
     # holding an encoded newline), so unknown ones get Graph's envelope, not Starlette's plain text
     # an upload session's URL carries its own authorization: its own route, beside Graph's paths
     upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
     app = Starlette(routes=[upload, *signin_routes()])   # and the identity platform's endpoints, at the root
+    if settings.control_enabled and control is not None:
+        admin = AdminTokens(store)
+        api = ControlApi(runtime, control, admin)
+        inspector = Inspector(runtime, control, admin)
+        app.router.routes.append(Mount("/_calgraph", app=Router([*api.routes(), *inspector.routes()],
+                                                                default=api.not_found)))
+        app.state.admin = admin
     app.router.default = dispatcher
     app.state.settings = settings
     app.state.signin = SignIn(store, tokens, device_interval=settings.device_interval)
     app.state.runtime = runtime
+    app.state.control = control
     return app

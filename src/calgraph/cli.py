@@ -150,25 +150,36 @@ def serve(
     proxy_only: Annotated[bool, typer.Option("--proxy-only", help="The proxy refuses other hosts (403).")] = False,
     device_interval: Annotated[int, typer.Option(
         "--device-interval", metavar="SECONDS", help="Polling interval told to device-code clients.")] = 5,
+    control: Annotated[Optional[bool], typer.Option(
+        "--control/--no-control", show_default=False,
+        help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
+    seed_file: Annotated[Optional[str], typer.Option(
+        "--seed", metavar="FILE", help="Load this seed document (JSON or YAML) before serving.")] = None,
+    throttle: Annotated[Optional[str], typer.Option(
+        "--throttle", metavar="MODEL",
+        help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
 ) -> None:
     """Run the Graph-compatible server (base URL http://HOST:PORT/v1.0; https with --tls)."""
     from calgraph import serving
 
     if not 1 <= workers <= 64:
         _fail(f"--workers {workers} must be between 1 and 64.")
+    if throttle not in (None, "graph", "off"):
+        _fail(f"--throttle takes 'graph' (or 'off'), not {throttle!r}.")
     if proxy_port is not None and (not 1 <= proxy_port <= 65535 or proxy_port == port):
         _fail(f"--proxy-port {proxy_port} must be a port number (1-65535) other than --port.")
     if device_interval < 1:
         _fail("--device-interval must be at least 1 second.")
     tls = tls or proxy_port is not None or cert is not None
     names = serving.certificate_names(tls_name or [], intercept or [])
-    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port, tls=tls,
+    settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port,
+                        control=control, throttle=None if throttle == "off" else throttle, tls=tls,
                         tls_names=tuple(names), device_interval=device_interval)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
     proxy = serving.ProxySetup(_listen(host, proxy_port, "--proxy-port"), intercept or [], proxy_only) \
         if proxy_port is not None else None
     try:
-        _serve(settings, listener, demo, workers, durability.value, (cert, key), proxy)
+        _serve(settings, listener, demo, workers, durability.value, seed_file, (cert, key), proxy)
     finally:
         listener.close()
         if proxy is not None:
@@ -176,7 +187,7 @@ def serve(
 
 
 def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str,
-           own_certificate: tuple[Path | None, Path | None] = (None, None),
+           seed_file: str | None = None, own_certificate: tuple[Path | None, Path | None] = (None, None),
            proxy: "serving.ProxySetup | None" = None) -> None:
     from calgraph import serving
 
@@ -198,6 +209,9 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
             if user is None:
                 _fail(f"the demo user {address} was not created")
             token = TokenService(store).issue_delegated(user, [])
+        if seed_file:
+            seeded = _load_seed(store, seed_file)
+            typer.echo(f"Seeded from {seed_file}: {len(seeded['users'])} users, {len(seeded['groups'])} groups")
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         if ":" in shown:
             shown = f"[{shown}]"
@@ -224,6 +238,11 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
             proxy_port = proxy.listener.getsockname()[1]
             typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port}  (an app's shell: "
                        f'eval "$(calgraph env --proxy-port {proxy_port})")')
+        if settings.control_enabled:
+            from calgraph.services.admin_tokens import AdminTokens
+
+            login = AdminTokens(store).issue_login()
+            typer.echo(f"Inspector (one-time link): {'https' if settings.tls else 'http'}://{shown}:{port}/_calgraph/ui?login={login}\n")
         if workers == 1:
             _run_worker(settings, store, listener, tls_files, proxy)
             return
@@ -270,6 +289,44 @@ def _listen(host: str, port: int, option: str = "--port") -> "socket.socket":
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}.")
     sock.set_inheritable(True)
     return sock
+
+
+# -- seed -----------------------------------------------------------------------------------------
+
+def _load_seed(store: "Store", path: str) -> dict[str, dict[str, str]]:
+    """Apply a seed file (JSON or YAML); errors name the file, line and field."""
+    from pathlib import Path
+
+    from calgraph.http.control.seed import read_text
+    from calgraph.services import seed as seeding
+    from calgraph.services.control import Control
+    from calgraph.services.runtime import Runtime
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"cannot read the seed file {path}: {getattr(e, 'strerror', None) or e}")
+    try:
+        plan = read_text(text)
+        control = Control(store)
+        control.refresh()
+        result = seeding.apply(Runtime(store, clock=control.clock), control, plan, "http://localhost")
+    except GraphError as e:
+        _fail(f"{path}: {e.message}")
+    return {"users": result.users, "groups": result.groups, "rooms": result.rooms, "calendars": result.calendars}
+
+
+@app.command()
+def seed(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A seed document, JSON or YAML.")],
+    db: Db = None,
+) -> None:
+    """Load a tenant (users, groups, events, meetings with answers) from FILE; prints the ids as JSON.
+    `calgraph reset` (to seed) returns to the state it produced."""
+    import json
+
+    with _store(db) as store:
+        typer.echo(json.dumps(_load_seed(store, file), indent=2))
 
 
 # -- users and groups -----------------------------------------------------------------------------
@@ -344,6 +401,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 def token(
     email: Annotated[Optional[str], typer.Argument(metavar="[EMAIL]", help="The user a delegated token is for.")] = None,
     app_only: Annotated[bool, typer.Option("--app", help="Issue an application (app-only) token.")] = False,
+    admin: Annotated[bool, typer.Option(
+        "--admin", help="Issue an admin token for the control plane (/_calgraph); never valid on Graph routes.")] = False,
     scope: Annotated[Optional[list[str]], typer.Option(
         "--scope", metavar="SCOPE",
         help=f"Delegated scope (repeatable). Default: {' '.join(DEFAULT_SCOPES)}.")] = None,
@@ -354,7 +413,16 @@ def token(
         "--expires-in", metavar="SECONDS", help="Lifetime of the token.")] = DEFAULT_EXPIRES_IN,
     db: Db = None,
 ) -> None:
-    """Print a bearer token: delegated for EMAIL (scp), or with --app an application token (roles)."""
+    """Print a bearer token: delegated for EMAIL (scp), with --app an application token (roles), or with
+    --admin a token for the control plane."""
+    if admin:
+        if app_only or email or scope or role:
+            _fail("--admin issues a control-plane token: give no EMAIL, --app, --scope or --role.")
+        from calgraph.services.admin_tokens import AdminTokens
+
+        with _store(db) as store:
+            typer.echo(AdminTokens(store).issue())
+        return
     if app_only and (email or scope):
         _fail("--app issues an application token: give no EMAIL and no --scope (use --role).")
     if not app_only and not email:
@@ -376,6 +444,15 @@ def token(
                 _fail(f"'{email}' is {what} (create it with: calgraph users add {email}).")
             value = tokens.issue_delegated(user, scope or [], expires_in)
     typer.echo(value)
+
+
+def _register_control() -> None:
+    from calgraph import cli_control
+
+    cli_control.register(app)
+
+
+_register_control()
 
 
 def main() -> None:

@@ -44,6 +44,9 @@ def check_db_url(url: str) -> None:
             raise BadDatabaseUrl(f"the folder {str(folder)!r} of {url} does not exist")
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str
@@ -55,6 +58,12 @@ class Settings:
     # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
     attachment_quota_mb: int = field(
         default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
+    control: bool | None = None     # the control plane (/_calgraph); None: on when listening on loopback
+    throttle: str | None = None     # "graph": Graph's per-app per-mailbox limits
+
+    @property
+    def control_enabled(self) -> bool:
+        return self.control if self.control is not None else (self.host in LOOPBACK or self.host.startswith("127."))
 
     @property
     def base_url(self) -> str:

@@ -95,8 +95,9 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m calgraph serve` on 127.0.0.1:<free port>, output logged to a file."""
 
-    def __init__(self, db_url: str, log_dir: Path, name: str = "server") -> None:
+    def __init__(self, db_url: str, log_dir: Path, name: str = "server", extra: tuple[str, ...] = ()) -> None:
         self.db_url = db_url
+        self.extra = extra      # more `serve` options, e.g. ("--throttle", "graph")
         self.log_path = log_dir / f"{name}.log"
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
@@ -115,7 +116,7 @@ class ServerProcess:
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "calgraph", "serve", "--host", "127.0.0.1",
-                     "--port", str(self.port), "--db", self.db_url],
+                     "--port", str(self.port), "--db", self.db_url, *self.extra],
                     stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(), cwd=REPO,
                 )
             if self._wait_ready():

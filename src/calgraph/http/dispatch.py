@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from functools import partial
 from typing import Callable, Iterable, Mapping
 
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +19,9 @@ from calgraph.http.auth import authenticate
 from calgraph.http.context import RequestContext
 from calgraph.http.errors import error_reply
 from calgraph.http.reply import Reply, encode_body
+from calgraph.core.permissions import Principal
+from calgraph.services.control import Control, Target, addressed_mailbox
+from calgraph.services.request_log import LoggedRequest
 from calgraph.services.runtime import Runtime
 from calgraph.services.tokens import TokenService
 
@@ -38,11 +43,13 @@ def merge_routes(tables: Iterable[RouteTable]) -> dict[tuple[str, str], Handler]
 
 
 class Dispatcher:
-    def __init__(self, runtime: Runtime, tokens: TokenService, routes: RouteTable) -> None:
+    def __init__(self, runtime: Runtime, tokens: TokenService, routes: RouteTable,
+                 control: Control | None = None) -> None:
         self.runtime = runtime
         self.tokens = tokens
         self.routes = routes
         self.kinds = {kind for kind, _ in routes}
+        self.control = control   # the test harness: clock, fault rules, throttling, request log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As an ASGI app, for every HTTP method (unsupported ones are answered by `handle`)."""
@@ -53,18 +60,37 @@ class Dispatcher:
         request_id = str(uuid.uuid4())
         client_request_id = request.headers.get("client-request-id") or request_id
         prefs = None
+        started = time.perf_counter()
+        seen: dict[str, str] = {}
         try:
             raw_path = _raw_path(request)
             body = await _read_body(request, ATTACHMENT_BODY if _is_attachment_post(request.method, raw_path)
                                     else MAX_BODY)
-            prefs, reply = await run_in_threadpool(self._run, request, raw_path, body)  # DB work: off the loop
+            prefs, reply = await run_in_threadpool(self._run, request, raw_path, body, seen)  # DB work: off the loop
         except Exception as error:  # every failure becomes Graph's envelope, never a traceback
             reply = error_reply(error, request_id, client_request_id)
+        if self.control is not None:
+            self.control.requests.add(LoggedRequest(
+                request.method.upper(), request.scope["path"], reply.status, seen.get("caller", ""),
+                round((time.perf_counter() - started) * 1000, 3), self.control.clock()))
         return self._render(reply, request_id, client_request_id, prefs)
 
-    def _run(self, request: Request, raw_path: str, body: bytes) -> tuple[odata.Preferences, Reply]:
+    def _run(self, request: Request, raw_path: str, body: bytes,
+             seen: dict[str, str]) -> tuple[odata.Preferences, Reply]:
+        control = self.control
+        if control is not None:
+            control.refresh()
         ctx = self._context(request, raw_path, body)
-        return ctx.prefs, self._handler(ctx)(ctx)
+        seen["caller"] = _caller(ctx.principal)
+        handler = self._handler(ctx)
+        if control is None or not control.active:
+            return ctx.prefs, handler(ctx)
+        owner = ctx.address.owner
+        target = Target(ctx.method, _after_version(request.scope["path"]), ctx.principal, partial(
+            addressed_mailbox, self.runtime.store, ctx.principal, owner and owner.kind, owner and owner.key),
+            ctx.address.action or "")
+        with control.admitted(target):
+            return ctx.prefs, handler(ctx)
 
     def _context(self, request: Request, raw_path: str, body: bytes) -> RequestContext:
         principal = authenticate(request.headers, self.tokens)
@@ -112,6 +138,16 @@ class Dispatcher:
             return Response(status_code=reply.status, headers=headers)
         content = encode_body(reply.body)
         return Response(content, status_code=reply.status, headers=headers, media_type=JSON)
+
+
+def _caller(principal: Principal) -> str:
+    return principal.user_id or f"app:{principal.app_id}"
+
+
+def _after_version(path: str) -> str:
+    """/v1.0/me/events -> /me/events"""
+    head, sep, rest = path.lstrip("/").partition("/")
+    return "/" + rest if sep else "/"
 
 
 def _raw_path(request: Request) -> str:

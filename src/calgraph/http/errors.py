@@ -29,4 +29,5 @@ def error_reply(error: BaseException, request_id: str, client_request_id: str) -
         }
     }
     headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if isinstance(error, InvalidAuthenticationToken) else {}
+    headers.update(getattr(error, "headers", {}))  # Retry-After of an injected fault or throttling
     return Reply(error.status, body, headers)

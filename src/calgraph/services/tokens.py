@@ -172,6 +172,11 @@ class TokenService:
             self._known_users.add(user_id)
         return Principal(user_id, frozenset(scp.split()), app_id=app_id)
 
+    def forget_users(self) -> None:
+        """After a tenant reset or restore: users checked before may be gone."""
+        self._known_users.clear()
+        self._verified.clear()
+
     # -- tenant ---------------------------------------------------------------------------------
 
     @property

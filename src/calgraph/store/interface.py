@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Iterable, Protocol
+from typing import Iterable, NamedTuple, Protocol
 
 from calgraph.core.model import (
     Calendar,
@@ -32,6 +32,7 @@ from calgraph.core.model import (
 from calgraph.core.identity.grants import Grant
 from calgraph.core.identity.model import AppRegistration, SigningKey
 from calgraph.core.attachments import UploadSession
+from calgraph.core.faults import ThrottleCounter
 from calgraph.core.query import ItemQuery, Page
 
 # Filterable / sortable property paths per collection (anything else is a 400 in the HTTP layer).
@@ -50,6 +51,12 @@ MESSAGE_PROPERTIES = {
 MAILBOX_PROPERTIES = {
     "displayName": str, "mail": str, "userPrincipalName": str, "id": str,
 }
+
+
+class FaultRow(NamedTuple):
+    id: str
+    rule: str               # JSON
+    remaining: int | None   # matches left; None: unlimited
 
 
 class UnitOfWork(Protocol):
@@ -196,6 +203,34 @@ class UnitOfWork(Protocol):
     def delete_expired_upload_sessions(self, mailbox_id: str, now: datetime) -> None:
         """The mailbox's sessions expired by `now` go, with their incomplete attachments."""
 
+    # -- control plane (test harness): never part of tenant state ----------------------------------
+    def put_setting(self, key: str, value: str) -> None: ...
+    def control_version(self) -> str:
+        """Changes with every change of the control state (clock, faults, tenant reset); '' at first."""
+    def clear_tenant(self) -> None:
+        """Delete every tenant row (everything but keys, CA, app registrations, settings, control state)."""
+    def save_snapshot(self, name: str, created: datetime) -> None:
+        """Save the tenant's rows under `name`, replacing a snapshot of that name."""
+    def restore_snapshot(self, name: str) -> bool:
+        """Replace the tenant's rows with the snapshot's; False (nothing changed) when there is none."""
+    def list_snapshots(self) -> list[tuple[str, datetime]]: ...
+    def delete_snapshot(self, name: str) -> bool: ...
+    def add_fault_rule(self, rule_id: str, rule: str, remaining: int | None) -> None: ...
+    def list_fault_rules(self) -> list[FaultRow]: ...
+    def delete_fault_rule(self, rule_id: str) -> bool: ...
+    def clear_fault_rules(self) -> None: ...
+    def consume_fault_rule(self, rule_id: str) -> bool:
+        """Take one match of a limited rule, atomically; False when none is left."""
+    def lock_throttle_counter(self, key: str, now: int) -> ThrottleCounter:
+        """The counter of `key` (created empty), locked until the unit ends."""
+    def put_throttle_counter(self, key: str, counter: ThrottleCounter) -> None: ...
+    def release_throttle_slot(self, key: str) -> None: ...
+    def clear_throttle_counters(self) -> None: ...
+    def tenant_fingerprint(self) -> str:
+        """A text that changes whenever mailboxes, events or messages change."""
+    def list_meeting_messages(self, mailbox_id: str | None, since: datetime | None, limit: int) -> list[Message]:
+        """Meeting messages of one mailbox or of all, newest received first."""
+
 
 class Store(Protocol):
     def unit_of_work(self, write: bool = False, grouped: bool = False) -> AbstractContextManager[UnitOfWork]:
@@ -211,5 +246,11 @@ class Store(Protocol):
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest revision (Alembic); safe to call from
         several processes at once."""
+
+    def control_version(self) -> str:
+        """The same as the unit of work's, read without a transaction of its own (on every request)."""
+
+    def forget_cached(self) -> None:
+        """Drop what this process remembers of committed rows (after a reset or a restore)."""
 
     def dispose(self) -> None: ...

@@ -234,10 +234,37 @@ upload_sessions = Table(
     Column("expires", TS, nullable=False),
 )
 
+
+# -- control plane (issue 14): test-harness state, never part of a tenant's reset or snapshot -----------
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created", TS, nullable=False),
+    Column("data", Text, nullable=False),                # JSON: the key of its table copies, their tables
+)
+
+fault_rules = Table(
+    "fault_rules", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("rule", Text, nullable=False),                # the rule as JSON (calgraph.core.faults.FaultRule)
+    Column("remaining", Integer, nullable=True),         # matches left; NULL: unlimited
+)
+
+throttle_counters = Table(
+    "throttle_counters", metadata,
+    Column("key", String(700), primary_key=True),        # app id + mailbox id
+    Column("window_start", BigInteger, nullable=False),  # epoch seconds
+    Column("window_count", Integer, nullable=False),
+    Column("in_flight", Integer, nullable=False),
+    Column("touched", BigInteger, nullable=False),       # epoch seconds of the last admission
+)
+
 # -- identity: app registrations, passwords, signing keys, one-time grants (revision 0005) ---------
 
-apps = Table(
-    "apps", metadata,
+app_registrations = Table(
+    "app_registrations", metadata,
     Column("client_id", ID, primary_key=True),
     Column("name", String(400), nullable=False),
     Column("kind", String(20), nullable=False),            # confidential | public

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from calgraph.core.model import Mailbox
+from calgraph.store.sql_control import CONTROL_VERSION
 from calgraph.store.sql_uow import SqlUnitOfWork
 from calgraph.store.sqlite_wal import WalCheckpointer
 
@@ -82,6 +83,24 @@ class SqlStore:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
+
+    def control_version(self) -> str:
+        """UnitOfWork.control_version without a transaction of its own (read on every request)."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            marker = "?" if self.dialect_name == "sqlite" else "%s"
+            cursor.execute(f"SELECT value FROM settings WHERE key = {marker}", (CONTROL_VERSION,))
+            row = cursor.fetchone()
+            cursor.close()
+            if self.dialect_name != "sqlite":
+                raw.rollback()
+            return row[0] if row else ""
+        finally:
+            raw.close()
+
+    def forget_cached(self) -> None:
+        self._known_mailboxes.clear()
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import Row, delete, func, insert, select, update
 from calgraph.core.identity.grants import Grant
 from calgraph.core.identity.model import AppRegistration, SigningKey
 from calgraph.store.codec import format_ts, parse_ts
-from calgraph.store.schema import apps, grants, mailboxes, signing_keys, user_passwords
+from calgraph.store.schema import app_registrations as apps, grants, mailboxes, signing_keys, user_passwords
 from calgraph.store.sql_base import UnitOfWorkBase
 
 

@@ -22,6 +22,7 @@ from calgraph.store.schema import (
 )
 from calgraph.store.sql_attachments import AttachmentsMixin
 from calgraph.store.sql_categories import CategoriesMixin
+from calgraph.store.sql_control import ControlMixin
 from calgraph.store.sql_identity import IdentityMixin
 from calgraph.store.sql_items import ItemsMixin
 
@@ -29,13 +30,16 @@ from calgraph.store.sql_items import ItemsMixin
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, IdentityMixin):
+class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, IdentityMixin):
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
         # (by id and by lower-cased address); one this unit added is left out until it has committed.
         self._known_mailboxes = {} if known_mailboxes is None else known_mailboxes
         self._added_mailboxes: set[str] = set()
+
+    def forget_mailboxes(self) -> None:
+        self._known_mailboxes.clear()
 
     # -- settings -------------------------------------------------------------------------------
 

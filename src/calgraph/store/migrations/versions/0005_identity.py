@@ -3,7 +3,7 @@ codes, refresh tokens). Secrets and passwords are stored as salted hashes; grant
 the value handed out.
 
 Revision ID: 0005
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0008"   # 0004 at branch time; chained after main's 0008 when merged
+down_revision = "0009"   # 0004 at branch time; chained after main's newest (0009) when merged
 branch_labels = None
 depends_on = None
 
@@ -23,7 +23,7 @@ TS = sa.String(32)
 
 def upgrade() -> None:
     op.create_table(
-        "apps",
+        "app_registrations",
         sa.Column("client_id", ID, primary_key=True),
         sa.Column("name", sa.String(400), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("created", TS, nullable=False),
         sa.Column("seq", sa.Integer, nullable=False),
     )
-    op.create_index("ix_apps_cert_sha1", "apps", ["cert_sha1"])
-    op.create_index("ix_apps_cert_sha256", "apps", ["cert_sha256"])
+    op.create_index("ix_app_registrations_cert_sha1", "app_registrations", ["cert_sha1"])
+    op.create_index("ix_app_registrations_cert_sha256", "app_registrations", ["cert_sha256"])
     op.create_table(
         "user_passwords",
         sa.Column("user_id", ID, sa.ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True),
@@ -70,6 +70,6 @@ def downgrade() -> None:
     op.drop_table("grants")
     op.drop_table("signing_keys")
     op.drop_table("user_passwords")
-    op.drop_index("ix_apps_cert_sha256", "apps")
-    op.drop_index("ix_apps_cert_sha1", "apps")
-    op.drop_table("apps")
+    op.drop_index("ix_app_registrations_cert_sha256", "app_registrations")
+    op.drop_index("ix_app_registrations_cert_sha1", "app_registrations")
+    op.drop_table("app_registrations")
