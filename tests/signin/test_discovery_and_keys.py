@@ -112,3 +112,25 @@ def test_logout_and_wrong_methods(ident):
     assert r.status_code == 200 and "signed out" in r.text
     r = ident.client.get(f"/{ident.tenant_id}/oauth2/v2.0/token")
     assert r.status_code == 405 and "Traceback" not in r.text
+
+
+def test_a_tenant_reset_keeps_apps_keys_and_ca_but_not_users_or_grants(ident):
+    from calgraph.services import snapshots
+    from calgraph.services.control import Control
+    from calgraph.services.pki import ca_certificate_pem
+
+    app = ident.secret_app
+    form = {"client_id": app.app.client_id, "client_secret": app.secret, "grant_type": "client_credentials",
+            "scope": GRAPH_DEFAULT}
+    before = ident.token(**form).json()["access_token"]
+    ca = ca_certificate_pem(ident.store)
+    r = ident.token(client_id=ident.public_app.app.client_id, grant_type="password", username="alice@contoso.com",
+                    password="P@ss w<rd>", scope="Calendars.ReadWrite offline_access")
+    refresh = r.json()["refresh_token"]
+    snapshots.reset(Control(ident.store), to="empty")
+    after = ident.token(**form)
+    assert after.status_code == 200, after.text                    # the app registration survived
+    assert jwt.get_unverified_header(after.json()["access_token"])["kid"] == jwt.get_unverified_header(before)["kid"]
+    assert ca_certificate_pem(ident.store) == ca
+    assert_aad_error(ident.token(client_id=ident.public_app.app.client_id, grant_type="refresh_token",
+                                 refresh_token=refresh), 400, "invalid_grant", 9002313)   # tenant state: gone
