@@ -22,8 +22,10 @@ from calgraph.services.control import Control, TenantClock
 from calgraph.services.notifications import NotificationDispatcher
 from calgraph.services.runtime import Runtime
 from calgraph.services.webhooks import Webhooks
+from calgraph.services.signin import SignIn
 from calgraph.services.tokens import TokenService
 from calgraph.settings import Settings
+from calgraph.signin.routes import routes as signin_routes
 from calgraph.store.interface import Store
 
 ROUTE_TABLES = (
@@ -75,7 +77,7 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
 
     # an upload session's URL carries its own authorization: its own route, beside Graph's paths
     upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
-    app = Starlette(routes=[upload], lifespan=lifespan)
+    app = Starlette(routes=[upload, *signin_routes()], lifespan=lifespan)   # and the identity platform's endpoints, at the root
     if settings.control_enabled and control is not None:
         admin = AdminTokens(store)
         api = ControlApi(runtime, control, admin)
@@ -85,6 +87,7 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
         app.state.admin = admin
     app.router.default = dispatcher
     app.state.settings = settings
+    app.state.signin = SignIn(store, tokens, device_interval=settings.device_interval)
     app.state.runtime = runtime
     app.state.control = control
     return app

@@ -52,6 +52,9 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    tls: bool = False
+    tls_names: tuple[str, ...] = ()      # names the server's certificate holds (sign-in discovery answers them)
+    device_interval: int = 5             # seconds a device-code client waits between polls
     # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
     attachment_quota_mb: int = field(
         default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
@@ -67,4 +70,4 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"

@@ -29,6 +29,8 @@ from calgraph.core.model import (
     OutlookCategory,
     Attachment,
 )
+from calgraph.core.identity.grants import Grant
+from calgraph.core.identity.model import AppRegistration, SigningKey
 from calgraph.core.attachments import UploadSession
 from calgraph.core.faults import ThrottleCounter
 from calgraph.core.query import ItemQuery, Page
@@ -144,6 +146,28 @@ class UnitOfWork(Protocol):
         """The meeting messages of one mailbox that link to that event, oldest first."""
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None: ...
     def delete_message(self, mailbox_id: str, message_id: str) -> None: ...
+
+    # -- identity: app registrations, passwords, signing keys, one-time grants -----------------
+    def add_app(self, app: AppRegistration) -> None: ...
+    def get_app(self, client_id: str) -> AppRegistration | None: ...
+    def list_apps(self) -> list[AppRegistration]:
+        """In registration order."""
+    def delete_app(self, client_id: str) -> bool:
+        """Deletes the app and its grants; False when there was none."""
+    def set_password_hash(self, user_id: str, hashed: str) -> None: ...
+    def get_password_hash(self, user_id: str) -> str | None: ...
+    def mailbox_domain_exists(self, domain: str) -> bool:
+        """True when some mailbox's address ends with @domain (case-insensitive)."""
+    def add_signing_key(self, key: SigningKey) -> None: ...
+    def list_signing_keys(self) -> list[SigningKey]:
+        """Oldest first: the last one signs new tokens."""
+    def add_grant(self, grant: Grant) -> None: ...
+    def get_grant(self, grant_id: str) -> Grant | None: ...
+    def find_grant_by_user_code(self, user_code: str) -> Grant | None: ...
+    def change_grant_state(self, grant_id: str, expected: str, state: str, user_id: str | None = None) -> bool:
+        """Compare-and-set: move the grant from `expected` to `state` (setting `user_id` when given);
+        False when its state was not `expected` (someone else redeemed it first)."""
+    def delete_expired_grants(self, before: float) -> int: ...
 
     # -- master categories ------------------------------------------------------------------------
     def add_category(self, category: OutlookCategory) -> bool:

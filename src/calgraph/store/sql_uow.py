@@ -23,13 +23,14 @@ from calgraph.store.schema import (
 from calgraph.store.sql_attachments import AttachmentsMixin
 from calgraph.store.sql_categories import CategoriesMixin
 from calgraph.store.sql_control import ControlMixin
+from calgraph.store.sql_identity import IdentityMixin
 from calgraph.store.sql_sync import SyncMixin
 
 
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin):   # SyncMixin: ItemsMixin noting changes
+class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, IdentityMixin):   # SyncMixin: ItemsMixin noting changes
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
