@@ -14,7 +14,8 @@ FORBIDDEN = {
              "sqlalchemy", "starlette", "pydantic", "jwt"),
     "services": ("calgraph.http", "calgraph.app", "calgraph.cli", "starlette", "sqlalchemy"),
     "store": ("calgraph.http", "calgraph.services", "calgraph.app", "starlette"),
-    "http": ("calgraph.store.sql", "sqlalchemy"),
+    "http": ("calgraph.store.sql", "sqlalchemy", "calgraph.signin"),
+    "signin": ("calgraph.store.sql", "sqlalchemy", "calgraph.http"),
 }
 
 

@@ -11,6 +11,7 @@ import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -25,6 +26,7 @@ from calgraph.services.tokens import DEFAULT_APP_ROLES, DEFAULT_EXPIRES_IN, DEFA
 if TYPE_CHECKING:
     import socket
 
+    from calgraph import serving
     from calgraph.store.interface import Store
 
 def _flags_without_a_type(self: TyperOption, ctx: object) -> str | None:
@@ -138,6 +140,18 @@ def serve(
         help="SQLite: full syncs every commit to disk (nothing committed is lost on power loss); normal "
              "syncs at checkpoints (faster; a crash of calgraph itself still loses nothing).",
     )] = DEFAULT_DURABILITY,
+    tls: Annotated[bool, typer.Option("--tls", help="Serve https (certificate from calgraph's CA unless --cert).")] = False,
+    cert: Annotated[Optional[Path], typer.Option("--cert", metavar="FILE", help="Your own PEM certificate (with --tls).")] = None,
+    key: Annotated[Optional[Path], typer.Option("--key", metavar="FILE", help="Its PEM private key.")] = None,
+    tls_name: Annotated[Optional[list[str]], typer.Option(
+        "--tls-name", metavar="NAME", help="Another name for the certificate, e.g. a compose service (repeatable).")] = None,
+    proxy_port: Annotated[Optional[int], typer.Option(
+        "--proxy-port", metavar="P", help="Also run the intercepting CONNECT proxy on this port (implies --tls).")] = None,
+    intercept: Annotated[Optional[list[str]], typer.Option(
+        "--intercept", metavar="HOST", help="Another host the proxy answers from calgraph (repeatable).")] = None,
+    proxy_only: Annotated[bool, typer.Option("--proxy-only", help="The proxy refuses other hosts (403).")] = False,
+    device_interval: Annotated[int, typer.Option(
+        "--device-interval", metavar="SECONDS", help="Polling interval told to device-code clients.")] = 5,
     control: Annotated[Optional[bool], typer.Option(
         "--control/--no-control", show_default=False,
         help="Serve the control plane /_calgraph (default: only when --host is a loopback address).")] = None,
@@ -146,25 +160,54 @@ def serve(
     throttle: Annotated[Optional[str], typer.Option(
         "--throttle", metavar="MODEL",
         help="'graph': Graph's limits per app per mailbox (4 concurrent, 10,000 per 10 minutes), 429 with Retry-After.")] = None,
+    notify_allow: Annotated[Optional[list[str]], typer.Option(
+        "--notify-allow", metavar="HOST", help="Only this host (or *.domain) may receive change notifications; "
+                                               "repeatable. Default: any host, loopback and private ones included.")] = None,
+    notify_https_only: Annotated[bool, typer.Option(
+        "--notify-https-only", help="Refuse http:// notification URLs, as Graph does.")] = False,
 ) -> None:
-    """Run the Graph-compatible HTTP server (base URL http://HOST:PORT/v1.0)."""
+    """Run the Graph-compatible server (base URL http://HOST:PORT/v1.0; https with --tls)."""
+    from calgraph import serving
+
     if not 1 <= workers <= 64:
         _fail(f"--workers {workers} must be between 1 and 64.")
     if throttle not in (None, "graph", "off"):
         _fail(f"--throttle takes 'graph' (or 'off'), not {throttle!r}.")
+    if proxy_port is not None and (not 1 <= proxy_port <= 65535 or proxy_port == port):
+        _fail(f"--proxy-port {proxy_port} must be a port number (1-65535) other than --port.")
+    if device_interval < 1:
+        _fail("--device-interval must be at least 1 second.")
+    tls = tls or proxy_port is not None or cert is not None
+    names = serving.certificate_names(tls_name or [], intercept or [])
     settings = Settings(db_url=db or (DEMO_DB if demo else default_db_url()), host=host, port=port,
-                        control=control, throttle=None if throttle == "off" else throttle)
+                        control=control, throttle=None if throttle == "off" else throttle, tls=tls,
+                        tls_names=tuple(names), device_interval=device_interval,
+                        deliver_notifications=True, notify_allow=tuple(notify_allow) if notify_allow else None,
+                        notify_https_only=notify_https_only)
     listener = _listen(host, port)  # before anything is printed: a taken port is one line, not a banner
+    proxy = serving.ProxySetup(_listen(host, proxy_port, "--proxy-port"), intercept or [], proxy_only) \
+        if proxy_port is not None else None
     try:
-        _serve(settings, listener, demo, workers, durability.value, seed_file)
+        _serve(settings, listener, demo, workers, durability.value, seed_file, (cert, key), proxy)
     finally:
         listener.close()
+        if proxy is not None:
+            proxy.listener.close()
 
 
 def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: int, durability: str,
-           seed_file: str | None = None) -> None:
+           seed_file: str | None = None, own_certificate: tuple[Path | None, Path | None] = (None, None),
+           proxy: "serving.ProxySetup | None" = None) -> None:
+    from calgraph import serving
+
     host, port = settings.host, settings.port
+    tls_files = None
     with _store(settings.db_url, serving=True, durability=durability) as store:
+        if settings.tls:
+            try:
+                tls_files = serving.tls_files(store, list(settings.tls_names), *own_certificate)
+            except ValueError as e:
+                _fail(str(e))
         token = None
         if demo:
             from calgraph.services.demo import seed_demo
@@ -181,7 +224,7 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         if ":" in shown:
             shown = f"[{shown}]"
-        base = f"http://{shown}:{port}/v1.0"
+        base = f"{'https' if settings.tls else 'http'}://{shown}:{port}/v1.0"
         typer.echo(f"calgraph serving {base}  (database {masked(settings.db_url)})")
         if token:
             typer.echo(f"\nBearer token for {address} (valid 24 h):\n{token}\n")
@@ -194,40 +237,49 @@ def _serve(settings: Settings, listener: "socket.socket", demo: bool, workers: i
                 f'then try:\n  curl -H "Authorization: Bearer $TOKEN" {base}/me/events\n'
                 "(or start with --demo for ready-made users and a token)\n"
             )
+        if settings.tls:
+            mine = ", ".join(settings.tls_names) if own_certificate[0] is None else str(own_certificate[0])
+            typer.echo(f"TLS certificate for: {mine}  (trust calgraph's CA: calgraph ca > calgraph-ca.pem)")
+        if proxy is not None and own_certificate[0] is not None:
+            typer.echo("warning: the proxy answers the intercepted hosts with your --cert: it must name "
+                       "graph.microsoft.com and login.microsoftonline.com", err=True)
+        if proxy is not None:
+            proxy_port = proxy.listener.getsockname()[1]
+            typer.echo(f"Intercepting proxy on http://{shown}:{proxy_port}  (an app's shell: "
+                       f'eval "$(calgraph env --proxy-port {proxy_port})")')
         if settings.control_enabled:
             from calgraph.services.admin_tokens import AdminTokens
 
             login = AdminTokens(store).issue_login()
-            typer.echo(f"Inspector (one-time link): http://{shown}:{port}/_calgraph/ui?login={login}\n")
+            typer.echo(f"Inspector (one-time link): {'https' if settings.tls else 'http'}://{shown}:{port}/_calgraph/ui?login={login}\n")
         if workers == 1:
-            _run_worker(settings, store, listener)
+            _run_worker(settings, store, listener, tls_files, proxy)
             return
     from calgraph.workers import run_workers
 
     def worker() -> None:
         with _store(settings.db_url, serving=True, durability=durability) as own:
-            _run_worker(settings, own, listener)
+            _run_worker(settings, own, listener, tls_files, proxy)
 
     raise typer.Exit(run_workers(worker, workers))
 
 
-def _run_worker(settings: Settings, store: "Store", listener: "socket.socket") -> None:
-    import uvicorn
-
+def _run_worker(settings: Settings, store: "Store", listener: "socket.socket", tls_files: "serving.TlsFiles | None",
+                proxy: "serving.ProxySetup | None") -> None:
+    from calgraph import serving
     from calgraph.app import create_app
 
     served = create_app(settings, store)
     tune_gc()
-    config = uvicorn.Config(served, host=settings.host, port=settings.port, timeout_keep_alive=KEEP_ALIVE_SECONDS)
-    uvicorn.Server(config).run(sockets=[listener])
+    serving.run(served, settings, listener, KEEP_ALIVE_SECONDS, tls_files, proxy)
 
 
-def _listen(host: str, port: int) -> "socket.socket":
+def _listen(host: str, port: int, option: str = "--port") -> "socket.socket":
     """A listening socket on HOST:PORT, or one line on stderr and exit 1."""
     import socket
 
     if not 1 <= port <= 65535:
-        _fail(f"--port {port} is not a port number (1-65535).")
+        _fail(f"{option} {port} is not a port number (1-65535).")
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
@@ -242,7 +294,7 @@ def _listen(host: str, port: int) -> "socket.socket":
         sock.close()
         if e.errno == errno.EADDRINUSE:
             _fail(f"port {port} on {host} is already in use: stop what listens there, or choose another "
-                  f"with --port.")
+                  f"with {option}.")
         _fail(f"cannot listen on {host}:{port}: {e.strerror or e}.")
     sock.set_inheritable(True)
     return sock
@@ -292,11 +344,17 @@ def seed(
 def users_add(
     email: Annotated[str, typer.Argument(metavar="EMAIL", help="The user's address (also its userPrincipalName).")],
     name: Annotated[Optional[str], typer.Option(help="Display name (default: the address' local part).")] = None,
+    password: Annotated[Optional[str], typer.Option(
+        "--password", metavar="P", help="A password, for sign-in with the password grant or the sign-in page.")] = None,
     db: Db = None,
 ) -> None:
     """Create a user with a default calendar and mail folders; prints the new user's id."""
     with _store(db) as store, store.unit_of_work(write=True) as uow:
         user = directory.add_user(uow, Ids(), utc_now, email, name)
+        if password is not None:
+            from calgraph.services.passwords import set_password
+
+            set_password(uow, user.address, password)
     typer.echo(user.id)
 
 
@@ -460,6 +518,8 @@ _register_control()
 def main() -> None:
     app(prog_name="calgraph")
 
+
+import calgraph.cli_identity  # noqa: E402,F401 - registers the sign-in commands (ca, tenant, apps, ...)
 
 if __name__ == "__main__":
     main()

@@ -52,9 +52,15 @@ class Settings:
     db_url: str
     host: str = "127.0.0.1"
     port: int = 8765
+    tls: bool = False
+    tls_names: tuple[str, ...] = ()      # names the server's certificate holds (sign-in discovery answers them)
+    device_interval: int = 5             # seconds a device-code client waits between polls
     # attachment bytes per mailbox (CALGRAPH_ATTACHMENT_QUOTA_MB, 2048 unless set)
     attachment_quota_mb: int = field(
         default_factory=lambda: int(os.environ.get("CALGRAPH_ATTACHMENT_QUOTA_MB") or 2048))
+    deliver_notifications: bool = False        # run the webhook dispatcher in this process (`serve`)
+    notify_allow: tuple[str, ...] | None = None  # hosts that may receive notifications (None: any)
+    notify_https_only: bool = False
     control: bool | None = None     # the control plane (/_calgraph); None: on when listening on loopback
     throttle: str | None = None     # "graph": Graph's per-app per-mailbox limits
 
@@ -64,4 +70,4 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"

@@ -6,13 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
 from calgraph.app import create_app
-from calgraph.services.tokens import AUDIENCE, ISSUER, TokenService
+from calgraph.services.tokens import AUDIENCE, TokenService
 from calgraph.settings import Settings
 from tests.http.conftest import Api, assert_error, event_body
 
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 ACCESS_DENIED = "Access is denied. Check credentials and try again."
 EMPTY = "Access token is empty."
 EXPIRED = "Access token has expired or is not yet valid."
@@ -32,17 +34,18 @@ def assert_401(response, message: str) -> None:
     assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
 
 
-def forged(tenant, user, key: str | None = None, **overrides) -> str:
-    """A token shaped like the server's, signed with `key` (default: the real key) and `overrides` applied."""
+def forged(tenant, user, key=None, **overrides) -> str:
+    """A token shaped like the server's, signed with `key` (an RSA key; default: the server's current key,
+    with its kid) and `overrides` applied."""
     now = int(datetime.now(timezone.utc).timestamp())
     claims = {
-        "aud": AUDIENCE, "iss": ISSUER, "iat": now, "nbf": now, "exp": now + 3600,
+        "aud": AUDIENCE, "iss": tenant.tokens.issuer, "iat": now, "nbf": now, "exp": now + 3600,
         "tid": tenant.tokens.tenant_id, "oid": user.id, "scp": "Calendars.ReadWrite", "idtyp": "user",
     }
     claims.update(overrides)
     claims = {k: v for k, v in claims.items() if v is not None}
-    signing_key = key if key is not None else tenant.tokens._load()[0]
-    return jwt.encode(claims, signing_key, algorithm="HS256")
+    kid, current = tenant.tokens.keys.current()
+    return jwt.encode(claims, key or current, algorithm="RS256", headers={"kid": kid})
 
 
 # -- 401s -----------------------------------------------------------------------------------------
@@ -66,7 +69,7 @@ class TestTokens:
         assert raw(tenant, {"Authorization": f"bearer {token}"}).status_code == 200
 
     def test_token_signed_with_another_key(self, tenant, alice):
-        assert_401(raw(tenant, {"Authorization": f"Bearer {forged(tenant, alice, key='x' * 64)}"}), INVALID)
+        assert_401(raw(tenant, {"Authorization": f"Bearer {forged(tenant, alice, key=OTHER_KEY)}"}), INVALID)
 
     def test_tampered_token(self, tenant, alice):
         token = tenant.tokens.issue_delegated(alice, ["Calendars.Read"])

@@ -111,8 +111,8 @@ class TestEnvelope:
 class TestRoutesAndMethods:
     @pytest.mark.parametrize("path", [
         "/v1.0/me/nothing", "/v1.0/nothing", "/v1.0", "/v1.0/", "/v1.0/me/events/AAMk/extra/deep",
-        "/v1.0/groups/x/calendars", "/v1.0/me/calendargroup", "/v1.0/$metadata", "/v1.0/$batch",
-        "/v1.0/me/events/x/bogusAction", "/v1.0/subscriptions",
+        "/v1.0/groups/x/calendars", "/v1.0/me/calendargroup", "/v1.0/$metadata", "/v1.0/$batch/x",
+        "/v1.0/me/events/x/bogusAction", "/v1.0/subscriptions/x/extra",
     ])
     def test_unknown_route_is_404_envelope(self, as_alice, path):
         check_envelope(as_alice.get(path), 404)

@@ -14,7 +14,7 @@ from calgraph.core.model import Mailbox
 from calgraph.http.auth import WWW_AUTHENTICATE, authenticate
 from calgraph.services import directory
 from calgraph.services.tokens import (
-    ACCEPTED_AUDIENCES, AUDIENCE, DEFAULT_APP_ROLES, DEFAULT_SCOPES, ISSUER, KEY_SETTING, TokenService,
+    ACCEPTED_AUDIENCES, AUDIENCE, DEFAULT_APP_ROLES, DEFAULT_SCOPES, TENANT_SETTING, TokenService,
 )
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -37,9 +37,16 @@ def reject(tokens: TokenService, token: str) -> str:
     return e.value.message
 
 
-def signing_key(store) -> str:
+def signing_key(store):
+    """The current RSA signing key (as PEM) and its kid."""
     with store.unit_of_work() as uow:
-        return uow.get_setting(KEY_SETTING)
+        key = uow.list_signing_keys()[-1]
+    return key.private_pem, key.kid
+
+
+def resign(claims, store, key=None) -> str:
+    pem, kid = signing_key(store)
+    return jwt.encode(claims, key or pem, algorithm="RS256", headers={"kid": kid})
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -53,8 +60,10 @@ def test_delegated_round_trip_and_claims(store) -> None:
     assert p.scopes == {"calendars.read", "mail.read"} and p.app_id
 
     claims = jwt.decode(token, options={"verify_signature": False})
-    assert jwt.get_unverified_header(token)["alg"] == "HS256"
-    assert claims["aud"] == AUDIENCE and claims["iss"] == ISSUER and claims["idtyp"] == "user"
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "RS256" and header["kid"] == signing_key(store)[1]
+    assert claims["aud"] == AUDIENCE and claims["idtyp"] == "user"
+    assert claims["iss"] == claims["idp"] == f"https://sts.windows.net/{tokens.tenant_id}/" == tokens.issuer
     assert claims["oid"] == alice.id and claims["upn"] == claims["preferred_username"] == "alice@contoso.com"
     assert claims["name"] == "Alice Liddell" and claims["scp"] == "Calendars.Read Mail.Read"
     assert is_guid(claims["tid"]) and claims["tid"] == tokens.tenant_id and claims["appid"] == p.app_id
@@ -101,8 +110,8 @@ def test_bad_tokens(store) -> None:
     tokens = TokenService(store)
     good = tokens.issue_delegated(alice, [])
     claims = jwt.decode(good, options={"verify_signature": False})
-    key = signing_key(store)
-    forged_key = "x" * 64
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    forged_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     assert reject(tokens, "") == "Access token is empty."
     assert reject(tokens, "   ") == "Access token is empty."
@@ -110,17 +119,17 @@ def test_bad_tokens(store) -> None:
     assert reject(tokens, "garbage") == failure
     assert reject(tokens, "a.b.c") == failure
     assert reject(tokens, good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")) == failure
-    assert reject(tokens, jwt.encode(claims, forged_key, algorithm="HS256")) == failure
-    assert reject(tokens, jwt.encode({**claims, "aud": "api://other"}, key, algorithm="HS256")) == failure
-    assert reject(tokens, jwt.encode({**claims, "iss": "https://evil/"}, key, algorithm="HS256")) == failure
-    assert reject(tokens, jwt.encode({**claims, "tid": "other"}, key, algorithm="HS256")) == failure
+    assert reject(tokens, resign(claims, store, forged_key)) == failure
+    assert reject(tokens, resign({**claims, "aud": "api://other"}, store)) == failure
+    assert reject(tokens, resign({**claims, "iss": "https://evil/"}, store)) == failure
+    assert reject(tokens, resign({**claims, "tid": "other"}, store)) == failure
     no_exp = {k: v for k, v in claims.items() if k != "exp"}
-    assert reject(tokens, jwt.encode(no_exp, key, algorithm="HS256")) == failure
+    assert reject(tokens, resign(no_exp, store)) == failure
     assert reject(tokens, jwt.encode(claims, None, algorithm="none")) == failure
     no_oid = {k: v for k, v in claims.items() if k != "oid"}
-    assert reject(tokens, jwt.encode(no_oid, key, algorithm="HS256")) == failure
+    assert reject(tokens, resign(no_oid, store)) == failure
     # Graph's other audience spelling is accepted
-    alt = jwt.encode({**claims, "aud": ACCEPTED_AUDIENCES[-1]}, key, algorithm="HS256")
+    alt = resign({**claims, "aud": ACCEPTED_AUDIENCES[-1]}, store)
     assert tokens.verify(alt).user_id == alice.id
 
 
@@ -129,9 +138,8 @@ def test_token_of_unknown_user_is_rejected(store) -> None:
     group = add_group(store, "team@contoso.com", "Team", ["alice@contoso.com"])
     tokens = TokenService(store)
     claims = jwt.decode(tokens.issue_delegated(alice, []), options={"verify_signature": False})
-    key = signing_key(store)
     for oid in ("6d1f6b9e-3c1f-4f7e-9a55-3a0f5a1f0c01", group.id, "alice@contoso.com"):
-        assert reject(tokens, jwt.encode({**claims, "oid": oid}, key, algorithm="HS256")) == (
+        assert reject(tokens, resign({**claims, "oid": oid}, store)) == (
             "Access token validation failure.")
     with pytest.raises(ValueError):
         tokens.issue_delegated(group, [])
@@ -143,10 +151,9 @@ def test_instances_on_one_database_share_key_and_tenant(store) -> None:
     assert second.verify(first.issue_delegated(alice, ["Calendars.Read"])).user_id == alice.id
     assert first.verify(second.issue_app(["Calendars.Read"])).is_app
     assert first.tenant_id == second.tenant_id
-    key = signing_key(store)
-    assert key and len(key) >= 48
-    with store.unit_of_work(write=True) as uow:  # never replaced once stored
-        assert uow.put_setting_if_absent(KEY_SETTING, "other") == key
+    with store.unit_of_work(write=True) as uow:  # one key, one tenant, never replaced once stored
+        assert len(uow.list_signing_keys()) == 1
+        assert uow.put_setting_if_absent(TENANT_SETTING, "other") == first.tenant_id
 
 
 def test_authenticate_header(store) -> None:

@@ -40,6 +40,13 @@ def blank_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from calgraph.store.sql import alembic_config
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def schema_diffs(url: str) -> list[object]:
     store = open_store(url)
     try:
@@ -69,8 +76,7 @@ def test_migrated_schema_matches_metadata(blank_url: str) -> None:
     store.migrate()
     store.migrate()  # idempotent
     with store.engine.connect() as conn:
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision()
     store.dispose()
     assert table_names(blank_url) == set(metadata.tables) | {"alembic_version"}
     assert schema_diffs(blank_url) == []

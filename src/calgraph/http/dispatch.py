@@ -8,13 +8,14 @@ from functools import partial
 from typing import Callable, Iterable, Mapping
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from calgraph.core import timezones
 from calgraph.core.errors import MethodNotAllowed, PayloadTooLarge, UnknownRoute
-from calgraph.http import odata, routing
+from calgraph.http import batch, odata, routing
 from calgraph.http.auth import authenticate
 from calgraph.http.context import RequestContext
 from calgraph.http.errors import error_reply
@@ -113,12 +114,48 @@ class Dispatcher:
         )
 
     def _handler(self, ctx: RequestContext) -> Handler:
+        if ctx.address.kind == "batch":
+            if ctx.method != "POST":
+                raise MethodNotAllowed()
+            return lambda batch_ctx: batch.run(batch_ctx, self.run_item)
         handler = self.routes.get((ctx.address.kind, ctx.method))
         if handler is not None:
             return handler
         if ctx.address.kind in self.kinds:
             raise MethodNotAllowed()
         raise UnknownRoute()
+
+    def run_item(self, parent: RequestContext, method: str, raw_path: str, query: bytes, headers: Headers,
+                 body: bytes) -> Reply:
+        """One request of a `$batch`, as if sent alone with the batch's token (errors as replies)."""
+        request_id = str(uuid.uuid4())
+        try:
+            if len(body) > MAX_BODY:
+                raise PayloadTooLarge()
+            prefs = odata.parse_prefer(headers.getlist("prefer"))
+            options = odata.parse_query_string(query, prefs)
+            if prefs.timezone is not None:
+                timezones.resolve(prefs.timezone)
+            ctx = RequestContext(method=method, address=routing.parse(raw_path), principal=parent.principal,
+                                 options=options, prefs=prefs, headers=headers, raw_body=body,
+                                 base_url=parent.base_url, raw_path=raw_path, runtime=self.runtime)
+            handler = self._handler(ctx)
+            control = self.control
+            if control is None or not control.active:
+                reply = handler(ctx)
+            else:   # each item meets fault rules and throttling as a lone request would (429 + Retry-After)
+                owner = ctx.address.owner
+                target = Target(method, _after_version(raw_path), ctx.principal, partial(
+                    addressed_mailbox, self.runtime.store, ctx.principal, owner and owner.kind, owner and owner.key),
+                    ctx.address.action or "")
+                with control.admitted(target):
+                    reply = handler(ctx)
+            applied = odata.applied_header(prefs) if reply.status < 300 else None
+            if applied:
+                reply.headers["Preference-Applied"] = applied
+            return reply
+        except Exception as error:  # noqa: BLE001 - each item answers for itself
+            return error_reply(error, request_id, headers.get("client-request-id") or request_id)
 
     def _render(self, reply: Reply, request_id: str, client_request_id: str,
                 prefs: odata.Preferences | None) -> Response:

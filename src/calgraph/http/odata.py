@@ -308,4 +308,7 @@ def applied_header(prefs: Preferences) -> str | None:
         parts.append(f'outlook.body-content-type="{prefs.body_content_type}"')
     if MAX_PAGE_SIZE_PREF in prefs.applied:  # only where it was the page size (a list without $top)
         parts.append(f"{MAX_PAGE_SIZE_PREF}={prefs.applied[MAX_PAGE_SIZE_PREF]}")
+    # any other preference a handler honoured: `name` (empty value) or `name=value` (odata.track-changes)
+    parts += [name if not value else f"{name}={value}" for name, value in prefs.applied.items()
+              if name != MAX_PAGE_SIZE_PREF]
     return ", ".join(parts) or None

@@ -7,6 +7,7 @@ segments match case-insensitively (`calendarview`, `calendargroups`), and the be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 import re
 from typing import Callable
@@ -51,6 +52,16 @@ class Address:
     window: tuple[str, str] | None = None   # reminderView(startDateTime='…',endDateTime='…')
     place: str | None = None         # /places/{id or address}; a room list's address for .../rooms
     option: str | None = None        # a mailboxSettings member, a function parameter (see availability_routes)
+    subscription: str | None = None
+
+
+_KEYED_FOLDER = re.compile(r"mailfolders\('([^']+)'\)", re.IGNORECASE)
+DELTA_SPELLINGS = frozenset({"delta", "delta()", "microsoft.graph.delta", "microsoft.graph.delta()"})
+
+
+def _is_delta(cur: "_Cursor") -> bool:
+    """The next segment is the delta function (any spelling) and the last one."""
+    return cur.pos == len(cur.segments) - 1 and cur.peek().lower() in DELTA_SPELLINGS
 
 
 class _Cursor:
@@ -100,6 +111,8 @@ def parse(raw_path: str) -> Address:
     if cur.done():
         raise UnknownRoute()
     head = cur.literal()
+    if head in ("$batch", "subscriptions"):
+        return _top_level(cur, Address(version, head))
     if head == "me":
         return _user_scope(cur, Address(version, "user", Owner("me", None)))
     if head in ("users", "groups"):
@@ -114,6 +127,22 @@ def parse(raw_path: str) -> Address:
     raise UnknownRoute(segments[1])
 
 
+def _top_level(cur: _Cursor, addr: Address) -> Address:
+    """`$batch`; `subscriptions`, `subscriptions/{id}`, `subscriptions/{id}/reauthorize`."""
+    if addr.kind == "$batch":
+        if not cur.done():
+            raise UnknownRoute(cur.peek())
+        return replace(addr, kind="batch")
+    if cur.done():
+        return addr
+    addr = replace(addr, kind="subscription", subscription=cur.take())
+    if cur.done():
+        return addr
+    if cur.literal() == "reauthorize" and cur.done():
+        return replace(addr, kind="subscriptionReauthorize")
+    raise _unknown(cur)
+
+
 def _unknown(cur: _Cursor) -> UnknownRoute:
     return UnknownRoute(cur.segments[cur.pos - 1] if cur.pos else None)
 
@@ -124,6 +153,12 @@ def _user_scope(cur: _Cursor, addr: Address) -> Address:
     if cur.peek().lower().startswith("reminderview("):
         return _reminder_function(cur, addr)
     seg = cur.literal()
+    keyed = _KEYED_FOLDER.fullmatch(cur.segments[cur.pos - 1])
+    if keyed is not None:   # mailFolders('{id}'), as delta links render it
+        cur.segments[cur.pos - 1:cur.pos] = ["mailFolders", keyed.group(1)]
+        cur.pos -= 1
+        cur.take()
+        return _mail_folders(cur, addr)
     handler = _USER_CHILDREN.get(seg) or availability_routes.user_function(seg)
     if handler is None:
         raise _unknown(cur)
@@ -164,6 +199,9 @@ def _calendar_children(cur: _Cursor, addr: Address) -> Address:
         return replace(addr, kind="getSchedule")
     if seg == "permanentdelete" and cur.done() and addr.calendar != DEFAULT:
         return replace(addr, kind="calendarAction", action="permanentDelete")
+    if seg == "calendarview" and _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="calendarViewDelta")
     if seg == "calendarpermissions":
         if cur.done():
             return replace(addr, kind="calendarPermissions")
@@ -198,6 +236,9 @@ def _calendar_group_children(cur: _Cursor, addr: Address) -> Address:
 def _events(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return replace(addr, kind="events")
+    if _is_delta(cur) and addr.owner is not None and addr.owner.kind != "group":
+        cur.take()
+        return replace(addr, kind="eventsDelta")
     addr = replace(addr, kind="event", event=cur.take())
     if cur.done():
         return addr
@@ -218,6 +259,9 @@ def _events(cur: _Cursor, addr: Address) -> Address:
 
 
 def _calendar_view(cur: _Cursor, addr: Address) -> Address:
+    if _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="calendarViewDelta")
     if not cur.done():
         raise UnknownRoute(cur.peek())
     return replace(addr, kind="calendarView")
@@ -237,6 +281,9 @@ def _mail_folders(cur: _Cursor, addr: Address) -> Address:
 def _messages(cur: _Cursor, addr: Address) -> Address:
     if cur.done():
         return replace(addr, kind="messages")
+    if addr.mail_folder is not None and _is_delta(cur):
+        cur.take()
+        return replace(addr, kind="messagesDelta")
     addr = replace(addr, kind="message", message=cur.take())
     if cur.done():
         return addr

@@ -1,12 +1,12 @@
-"""Bearer tokens: HS256 JWTs shaped like Entra ID access tokens for Microsoft Graph.
+"""Access tokens: RS256 JWTs shaped like the v1.0 tokens Entra ID issues for Microsoft Graph.
 
-The signing key and the tenant id live in the database's settings table, created on first use,
-so every server process (and the CLI) on the same database issues and accepts the same tokens.
+The signing keys (services/signing_keys.py) and the tenant id live in the database, created on first
+use, so every server process (and the CLI) on the same database issues and accepts the same tokens.
+Only calgraph's own tokens are accepted: its keys, its issuer, Graph's audience, its tenant.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -16,11 +16,11 @@ from calgraph.core.errors import InvalidAuthenticationToken
 from calgraph.core.ids import Clock, utc_now
 from calgraph.core.model import Mailbox
 from calgraph.core.permissions import Principal
+from calgraph.services.signing_keys import KeyRing
 from calgraph.store.interface import Store
 
 AUDIENCE = "https://graph.microsoft.com"
 ACCEPTED_AUDIENCES = (AUDIENCE, AUDIENCE + "/", "00000003-0000-0000-c000-000000000000")
-ISSUER = "https://calgraph.local/"
 DEFAULT_APP_ID = "c41c9a1e-0a1d-4b7e-9c3f-ca1c0a1a9a70"   # the calgraph CLI, as a client application
 DEFAULT_EXPIRES_IN = 24 * 3600
 
@@ -31,7 +31,6 @@ DEFAULT_SCOPES = (
 DEFAULT_APP_ROLES = ("Calendars.ReadWrite", "Mail.ReadWrite", "User.Read.All", "Group.Read.All",
                      "MailboxSettings.Read", "Place.Read.All")
 
-KEY_SETTING = "jwt_signing_key"
 TENANT_SETTING = "tenant_id"
 
 EMPTY = "Access token is empty."
@@ -48,21 +47,28 @@ def split_scopes(values: list[str] | tuple[str, ...]) -> list[str]:
     return list(out.values())
 
 
+def sts_issuer(tenant_id: str) -> str:
+    """The v1.0 issuer Graph's tokens carry, whichever endpoint issued them."""
+    return f"https://sts.windows.net/{tenant_id}/"
+
+
 MAX_VERIFIED = 10_000   # tokens remembered as verified, per process
 
 
 class TokenService:
-    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, clock: Clock = utc_now, keys: KeyRing | None = None) -> None:
         self._store = store
         self._clock = clock
-        self._secrets: tuple[str, str] | None = None   # (signing key, tenant id), fixed once created
+        self.keys = keys or KeyRing(store, clock)
+        self._tenant: str | None = None
         self._known_users: set[str] = set()              # user ids verified to exist
         self._verified: dict[str, tuple[Principal, float, float]] = {}  # token -> (caller, nbf, exp)
 
     # -- issuing ------------------------------------------------------------------------------
 
-    def issue_delegated(self, user: Mailbox, scopes: list[str], expires_in: int = DEFAULT_EXPIRES_IN,
-                        app_id: str = DEFAULT_APP_ID) -> str:
+    def issue_delegated(self, user: Mailbox, scopes: list[str] | tuple[str, ...],
+                        expires_in: int = DEFAULT_EXPIRES_IN, app_id: str = DEFAULT_APP_ID,
+                        extra: dict[str, Any] | None = None) -> str:
         """A delegated (user) token carrying `scp`. Empty `scopes` means DEFAULT_SCOPES."""
         if user.kind != "user":
             raise ValueError(f"{user.address} is a group; delegated tokens are for users")
@@ -73,28 +79,38 @@ class TokenService:
             "unique_name": user.address,
             "preferred_username": user.address,
             "name": user.display_name,
-            "scp": " ".join(split_scopes(scopes or list(DEFAULT_SCOPES))),
+            "scp": " ".join(split_scopes(list(scopes) or list(DEFAULT_SCOPES))),
             "idtyp": "user",
+            "amr": ["pwd"], "acct": 0, "acr": "1", "appidacr": "0",
+            **(extra or {}),
         }, expires_in, app_id)
 
-    def issue_app(self, roles: list[str], expires_in: int = DEFAULT_EXPIRES_IN,
-                  app_id: str = DEFAULT_APP_ID) -> str:
+    def issue_app(self, roles: list[str] | tuple[str, ...], expires_in: int = DEFAULT_EXPIRES_IN,
+                  app_id: str = DEFAULT_APP_ID, extra: dict[str, Any] | None = None) -> str:
         """An application (app-only) token carrying `roles`. Empty `roles` means DEFAULT_APP_ROLES."""
         return self._sign({
             "sub": app_id,
-            "roles": split_scopes(roles or list(DEFAULT_APP_ROLES)),
+            "roles": split_scopes(list(roles) or list(DEFAULT_APP_ROLES)),
             "idtyp": "app",
+            "appidacr": "1",
+            **(extra or {}),
         }, expires_in, app_id)
 
     def _sign(self, claims: dict[str, Any], expires_in: int, app_id: str) -> str:
-        key, tenant = self._load()
+        tenant = self.tenant_id
         now = int(self._clock().timestamp())
         payload = {
-            "aud": AUDIENCE, "iss": ISSUER, "iat": now, "nbf": now, "exp": now + expires_in,
-            "tid": tenant, "appid": app_id, "azp": app_id, "app_displayname": "calgraph",
+            "aud": AUDIENCE, "iss": sts_issuer(tenant), "idp": sts_issuer(tenant),
+            "iat": now, "nbf": now, "exp": now + expires_in,
+            "tid": tenant, "appid": app_id, "app_displayname": "calgraph",
             "ver": "1.0", "uti": uuid.uuid4().hex, **claims,
         }
-        return jwt.encode(payload, key, algorithm="HS256")
+        return self.sign(payload)
+
+    def sign(self, payload: dict[str, Any]) -> str:
+        """Any JWT (access or id token) with the current signing key: RS256, `kid` and `x5t` in the header."""
+        kid, key = self.keys.current()
+        return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid, "x5t": kid, "typ": "JWT"})
 
     # -- verifying ------------------------------------------------------------------------------
 
@@ -109,10 +125,15 @@ class TokenService:
             if not_before <= self._clock().timestamp() < expires:
                 return principal
             raise InvalidAuthenticationToken(EXPIRED)
-        key, tenant = self._load()
+        tenant = self.tenant_id
         try:
+            header = jwt.get_unverified_header(token)
+            kid = header.get("kid")
+            public = self.keys.public_key(kid) if isinstance(kid, str) and header.get("alg") == "RS256" else None
+            if public is None:
+                raise InvalidAuthenticationToken(INVALID)
             claims = jwt.decode(
-                token, key, algorithms=["HS256"], audience=list(ACCEPTED_AUDIENCES), issuer=ISSUER,
+                token, public, algorithms=["RS256"], audience=list(ACCEPTED_AUDIENCES), issuer=sts_issuer(tenant),
                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
                          "require": ["exp", "nbf", "aud", "iss"]},
             )
@@ -158,19 +179,19 @@ class TokenService:
         self._known_users.clear()
         self._verified.clear()
 
-    # -- key material ---------------------------------------------------------------------------
-
-    def _load(self) -> tuple[str, str]:
-        if self._secrets is None:
-            with self._store.unit_of_work() as uow:
-                key, tenant = uow.get_setting(KEY_SETTING), uow.get_setting(TENANT_SETTING)
-            if key is None or tenant is None:
-                with self._store.unit_of_work(write=True) as uow:
-                    key = uow.put_setting_if_absent(KEY_SETTING, secrets.token_urlsafe(48))
-                    tenant = uow.put_setting_if_absent(TENANT_SETTING, str(uuid.uuid4()))
-            self._secrets = (key, tenant)
-        return self._secrets
+    # -- tenant ---------------------------------------------------------------------------------
 
     @property
     def tenant_id(self) -> str:
-        return self._load()[1]
+        if self._tenant is None:
+            with self._store.unit_of_work() as uow:
+                tenant = uow.get_setting(TENANT_SETTING)
+            if tenant is None:
+                with self._store.unit_of_work(write=True) as uow:
+                    tenant = uow.put_setting_if_absent(TENANT_SETTING, str(uuid.uuid4()))
+            self._tenant = tenant
+        return self._tenant
+
+    @property
+    def issuer(self) -> str:
+        return sts_issuer(self.tenant_id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Iterable, NamedTuple, Protocol
+from typing import Callable, Iterable, NamedTuple, Protocol
 
 from calgraph.core.model import (
     Calendar,
@@ -29,11 +29,15 @@ from calgraph.core.model import (
     OutlookCategory,
     Attachment,
 )
+from calgraph.core.identity.grants import Grant
+from calgraph.core.identity.model import AppRegistration, SigningKey
 from calgraph.core.attachments import UploadSession
 from calgraph.core.availability.places import Place
 from calgraph.core.availability.settings import MailboxSettings
 from calgraph.core.faults import ThrottleCounter
 from calgraph.core.query import ItemQuery, Page
+from calgraph.core.sync.changes import ItemChange
+from calgraph.core.sync.subscriptions import Pending, Subscription
 
 # Filterable / sortable property paths per collection (anything else is a 400 in the HTTP layer).
 EVENT_PROPERTIES = {
@@ -160,6 +164,28 @@ class UnitOfWork(Protocol):
         """Serialise the write units that book one resource mailbox until this one ends (its booking
         decisions then see each other's results)."""
 
+    # -- identity: app registrations, passwords, signing keys, one-time grants -----------------
+    def add_app(self, app: AppRegistration) -> None: ...
+    def get_app(self, client_id: str) -> AppRegistration | None: ...
+    def list_apps(self) -> list[AppRegistration]:
+        """In registration order."""
+    def delete_app(self, client_id: str) -> bool:
+        """Deletes the app and its grants; False when there was none."""
+    def set_password_hash(self, user_id: str, hashed: str) -> None: ...
+    def get_password_hash(self, user_id: str) -> str | None: ...
+    def mailbox_domain_exists(self, domain: str) -> bool:
+        """True when some mailbox's address ends with @domain (case-insensitive)."""
+    def add_signing_key(self, key: SigningKey) -> None: ...
+    def list_signing_keys(self) -> list[SigningKey]:
+        """Oldest first: the last one signs new tokens."""
+    def add_grant(self, grant: Grant) -> None: ...
+    def get_grant(self, grant_id: str) -> Grant | None: ...
+    def find_grant_by_user_code(self, user_code: str) -> Grant | None: ...
+    def change_grant_state(self, grant_id: str, expected: str, state: str, user_id: str | None = None) -> bool:
+        """Compare-and-set: move the grant from `expected` to `state` (setting `user_id` when given);
+        False when its state was not `expected` (someone else redeemed it first)."""
+    def delete_expired_grants(self, before: float) -> int: ...
+
     # -- master categories ------------------------------------------------------------------------
     def add_category(self, category: OutlookCategory) -> bool:
         """False (nothing added) when the mailbox already has a category of that name, in any case."""
@@ -196,6 +222,33 @@ class UnitOfWork(Protocol):
     def delete_expired_upload_sessions(self, mailbox_id: str, now: datetime) -> None:
         """The mailbox's sessions expired by `now` go, with their incomplete attachments."""
 
+    # -- sync: change log, subscriptions, outbox (see store.sql_changes) ------------------------------
+    # Every add/update/delete of an event or message above is recorded in the change log, with the
+    # notifications it owes, in the same transaction.
+    def change_watermark(self, mailbox_id: str) -> tuple[int, int]:
+        """(the mailbox's highest committed change number, the highest one pruned)."""
+    def list_changes(self, mailbox_id: str, kind: str, since: int, upto: int,
+                     collection_id: str | None) -> list[ItemChange]:
+        """Changes numbered (since, upto] of that kind, touching that calendar / folder (None: any)."""
+    def prune_changes(self, older_than: datetime) -> int: ...
+    def list_calendar_items_after(self, calendar_id: str, after_id: str | None, limit: int) -> list[Event]: ...
+    def list_folder_messages_after(self, folder_id: str, after_id: str | None, limit: int) -> list[Message]: ...
+    def add_subscription(self, subscription: Subscription) -> None: ...
+    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
+    def list_subscriptions(self, app_id: str | None = None, mailbox_id: str | None = None) -> list[Subscription]: ...
+    def count_subscriptions(self, mailbox_id: str, now: datetime) -> int: ...
+    def update_subscription(self, subscription: Subscription) -> None: ...
+    def delete_subscription(self, subscription_id: str, drop_pending: bool = True) -> None: ...
+    def expired_subscriptions(self, now: datetime) -> list[Subscription]: ...
+    def subscriptions_expiring(self, before: datetime) -> list[Subscription]: ...
+    def add_pending(self, items: Iterable[Pending]) -> None: ...
+    def claim_pending(self, now: datetime, lease_until: datetime, limit: int) -> list[Pending]:
+        """Due notifications leased to the caller (each to one caller only, across processes)."""
+    def complete_pending(self, ids: Iterable[int]) -> None: ...
+    def retry_pending(self, items: Iterable[Pending], due: datetime, now: datetime) -> None: ...
+    def release_pending(self, ids: Iterable[int]) -> None: ...
+    def count_pending(self) -> int: ...
+
     # -- control plane (test harness): never part of tenant state ----------------------------------
     def put_setting(self, key: str, value: str) -> None: ...
     def control_version(self) -> str:
@@ -226,6 +279,8 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
+    clock: Callable[[], datetime]   # "now" of the change log and notification outbox (the tenant's clock)
+
     def unit_of_work(self, write: bool = False, grouped: bool = False) -> AbstractContextManager[UnitOfWork]:
         """A transaction. `write=True` takes the database's write lock up front on SQLite
         (BEGIN IMMEDIATE) so concurrent writers queue instead of failing.

@@ -281,3 +281,48 @@ throttle_counters = Table(
     Column("in_flight", Integer, nullable=False),
     Column("touched", BigInteger, nullable=False),       # epoch seconds of the last admission
 )
+
+# -- identity: app registrations, passwords, signing keys, one-time grants (revision 0005) ---------
+
+app_registrations = Table(
+    "app_registrations", metadata,
+    Column("client_id", ID, primary_key=True),
+    Column("name", String(400), nullable=False),
+    Column("kind", String(20), nullable=False),            # confidential | public
+    Column("secret_hash", Text, nullable=True),
+    Column("cert_pem", Text, nullable=True),
+    Column("cert_sha1", String(64), nullable=True, index=True),
+    Column("cert_sha256", String(64), nullable=True, index=True),
+    Column("data", Text, nullable=False),                  # JSON: roles, scopes, redirect URIs, sp id
+    Column("created", TS, nullable=False),
+    Column("seq", Integer, nullable=False),
+)
+
+user_passwords = Table(
+    "user_passwords", metadata,
+    Column("user_id", ID, ForeignKey("mailboxes.id", ondelete="CASCADE"), primary_key=True),
+    Column("hash", Text, nullable=False),
+)
+
+signing_keys = Table(
+    "signing_keys", metadata,
+    Column("kid", String(100), primary_key=True),
+    Column("private_pem", Text, nullable=False),
+    Column("created", TS, nullable=False),
+    Column("seq", Integer, nullable=False),
+)
+
+grants = Table(
+    "grants", metadata,
+    Column("id", String(64), primary_key=True),            # SHA-256 of the code / token handed out
+    Column("kind", String(10), nullable=False),            # code | device | refresh
+    Column("client_id", ID, nullable=False),
+    Column("tenant_id", ID, nullable=False),
+    Column("user_id", ID, nullable=True),
+    Column("user_code", String(20), nullable=True, unique=True),
+    Column("scope", Text, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("expires", BigInteger, nullable=False),         # epoch seconds
+    Column("data", Text, nullable=False),
+    Index("ix_grants_expires", "expires"),
+)

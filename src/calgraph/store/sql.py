@@ -8,9 +8,10 @@ read-modify-write, conditional UPDATEs on the change key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 import sqlite3
 import threading
+from datetime import datetime
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -21,6 +22,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from calgraph.core.ids import utc_now
 from calgraph.core.model import Mailbox
 from calgraph.store.sql_control import CONTROL_VERSION
 from calgraph.store.sql_uow import SqlUnitOfWork
@@ -50,6 +52,7 @@ class SqlStore:
             self._groups = _GroupCommit(engine)
             self._write_lock = self._groups   # as a context manager: the lock, alone (see _GroupCommit)
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
+        self.clock: Callable[[], datetime] = utc_now       # the change log's and outbox's "now" (Store.clock)
         self._checkpointer = None
         if serving and engine.dialect.name == "sqlite":
             self._checkpointer = WalCheckpointer(engine, self._write_lock).start()
@@ -64,13 +67,17 @@ class SqlStore:
         for `grouped`."""
         if write and grouped and self._groups is not None:
             with self._groups.unit() as conn:
-                yield SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                yield uow
+                uow.flush_changes(self.clock())   # the change log and outbox commit with the writes (sql_changes)
             return
         with self._write_lock if write else nullcontext(), self.engine.connect() as conn:
             if write:
                 conn.execution_options(**{_WRITE: True})
             with conn.begin():
-                yield SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                yield uow
+                uow.flush_changes(self.clock())
 
     def migrate(self) -> None:
         """Alembic upgrade to head, serialised across processes (PostgreSQL advisory lock; SQLite's

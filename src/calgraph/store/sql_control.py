@@ -29,7 +29,7 @@ from calgraph.store.sql_base import UnitOfWorkBase
 # tenant id and signing key), the control plane's own state, and Alembic's bookkeeping.
 NOT_TENANT_STATE = frozenset({
     "alembic_version", "settings", "snapshots", "fault_rules", "throttle_counters",
-    "signing_keys", "certificate_authority", "certificates", "app_registrations", "app_credentials",
+    "signing_keys", "app_registrations",   # the server's keys (its CA too, in settings) and the registered apps
 })
 
 CONTROL_VERSION = "control_version"

@@ -24,13 +24,15 @@ from calgraph.store.sql_availability import AvailabilityMixin
 from calgraph.store.sql_attachments import AttachmentsMixin
 from calgraph.store.sql_categories import CategoriesMixin
 from calgraph.store.sql_control import ControlMixin
-from calgraph.store.sql_items import ItemsMixin
+from calgraph.store.sql_identity import IdentityMixin
+from calgraph.store.sql_sync import SyncMixin
 
 
 MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 
-class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, AvailabilityMixin):
+class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, IdentityMixin,
+                    AvailabilityMixin):   # SyncMixin: ItemsMixin noting changes
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
         super().__init__(conn)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
@@ -120,6 +122,7 @@ class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, ControlMixin,
                           .values(**_calendar_group_values(group)))
 
     def delete_calendar_group(self, mailbox_id: str, group_id: str) -> None:
+        self.note_calendars_deleted(mailbox_id, [c.id for c in self.list_calendars(mailbox_id, group_id)])
         self.conn.execute(delete(calendar_groups).where(calendar_groups.c.mailbox_id == mailbox_id,
                                                         calendar_groups.c.id == group_id))
 
@@ -156,7 +159,8 @@ class SqlUnitOfWork(ItemsMixin, CategoriesMixin, AttachmentsMixin, ControlMixin,
         self.conn.execute(update(calendars).where(calendars.c.id == calendar.id).values(**_calendar_values(calendar)))
 
     def delete_calendar(self, mailbox_id: str, calendar_id: str) -> None:
-        # events, their categories and the permissions go by ON DELETE CASCADE
+        # events, their categories and the permissions go by ON DELETE CASCADE (the events noted as deleted)
+        self.note_calendars_deleted(mailbox_id, [calendar_id])
         self.conn.execute(delete(calendars).where(calendars.c.mailbox_id == mailbox_id, calendars.c.id == calendar_id))
 
     def _first_calendar(self, *conditions: Any) -> Calendar | None:

@@ -1,7 +1,7 @@
 """availability: mailbox settings and places (rooms, room lists).
 
 Revision ID: 0006
-Revises: 0009
+Revises: 0005
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0009"   # after main's head (0009) in this branch; the lead re-chains at merge
+down_revision = "0005"   # after main's head (0005) in this branch; the lead re-chains at merge
 branch_labels = None
 depends_on = None
 

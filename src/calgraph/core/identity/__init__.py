@@ -1,0 +1,1 @@
+"""Sign-in rules of the Microsoft identity platform as calgraph emulates them: pure, no I/O."""
