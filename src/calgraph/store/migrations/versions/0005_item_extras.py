@@ -1,7 +1,7 @@
 """What apps hang on items: extended properties (indexed for $filter), master categories, attachments
 (their bytes in chunks) and attachment upload sessions.
 
-Revision ID: 0008
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-06
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """availability: mailbox settings and places (rooms, room lists).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"   # after main's head (0005) in this branch; the lead re-chains at merge
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

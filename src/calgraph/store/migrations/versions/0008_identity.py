@@ -2,8 +2,8 @@
 codes, refresh tokens). Secrets and passwords are stored as salted hashes; grants by the SHA-256 of
 the value handed out.
 
-Revision ID: 0005
-Revises: 0009
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0007"   # chained after the newest migration when merged
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
