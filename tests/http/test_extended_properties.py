@@ -106,3 +106,46 @@ def test_properties_on_messages_and_meeting_copies(as_alice, as_bob, bob):
     assert r.status_code == 200, r.text
     got = as_bob.get(f"/me/messages/{request['id']}?$expand=singleValueExtendedProperties").json()
     assert got["singleValueExtendedProperties"] == [{"id": COLOR, "value": "Y"}]
+
+
+def test_filter_finds_messages_by_property(as_alice):
+    def post(path: str, subject: str, color: str | None) -> dict:
+        props = [{"id": COLOR, "value": color}] if color else []
+        r = as_alice.post(path, json={"subject": subject, "singleValueExtendedProperties": props})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    post("/me/messages", "draft green", "Green")
+    inbox_blue = post("/me/mailFolders/inbox/messages", "inbox blue", "Blue")
+    post("/me/mailFolders/inbox/messages", "inbox plain", None)
+
+    def subjects(flt: str, path: str = "/me/messages") -> list[str]:
+        r = as_alice.get(path + "?$filter=" + quote(flt))
+        assert r.status_code == 200, r.text
+        return sorted(m["subject"] for m in r.json()["value"])
+
+    has_color = f"singleValueExtendedProperties/any(ep: ep/id eq '{COLOR}')"
+    assert subjects(has_color) == ["draft green", "inbox blue"]
+    assert subjects(f"singleValueExtendedProperties/Any(ep: ep/id eq '{COLOR}' and ep/value eq 'GREEN')") == [
+        "draft green"]
+    assert subjects(has_color, "/me/mailFolders/inbox/messages") == ["inbox blue"]
+    assert subjects(f"not {has_color}", "/me/mailFolders/inbox/messages") == ["inbox plain"]
+    assert subjects(f"{has_color} and startswith(subject, 'inbox')") == ["inbox blue"]
+
+    # PATCH replaces what $filter finds
+    r = as_alice.patch(f"/me/messages/{inbox_blue['id']}",
+                       json={"singleValueExtendedProperties": [{"id": COLOR, "value": "Green"}]})
+    assert r.status_code == 200, r.text
+    green = f"singleValueExtendedProperties/any(ep: ep/id eq '{COLOR}' and ep/value eq 'green')"
+    assert subjects(green) == ["draft green", "inbox blue"]
+
+    # Deleted Items holding a calendar item is listed in memory: the same filter still applies
+    event = as_alice.post("/me/events", json=event_body(
+        "gone", singleValueExtendedProperties=[{"id": COLOR, "value": "Green"}])).json()
+    assert as_alice.post(f"/me/events/{event['id']}/cancel", json={}).status_code == 202
+    assert as_alice.delete(f"/me/messages/{inbox_blue['id']}").status_code == 204
+    assert subjects(green, "/me/mailFolders/deleteditems/messages") == ["gone", "inbox blue"]
+    assert subjects(green) == ["draft green", "inbox blue"]
+
+    bad = as_alice.get("/me/messages?$filter=" + quote("singleValueExtendedProperties/any(ep: ep/id eq 'Nonsense')"))
+    assert_error(bad, 400, "ErrorInvalidProperty")

@@ -39,6 +39,31 @@ def test_extended_properties_filter_in_sql(store: SqlStore, seeded, make_event) 
     assert ids(PropertyAny(prop, PID, "eq", Value("GAMMA"))) == [tagged.id]
 
 
+def test_message_extended_properties_filter_in_sql(store: SqlStore, seeded, make_message) -> None:
+    tagged = make_message(single_value_properties=(SingleValueProperty(PID, "Alpha"),))
+    plain = make_message()
+    with store.unit_of_work(write=True) as uow:
+        uow.add_message(tagged)
+        uow.add_message(plain)
+
+    def ids(flt) -> list[str]:
+        with store.unit_of_work() as uow:
+            return sorted(m.id for m in uow.query_messages(seeded.mailbox.id, None, ItemQuery(flt, top=50)).items)
+
+    prop = Prop("singleValueExtendedProperties")
+    assert ids(PropertyAny(prop, PID.lower(), "eq", Value("ALPHA"))) == [tagged.id]
+    assert ids(Not(PropertyAny(prop, PID))) == [plain.id]
+    with store.unit_of_work(write=True) as uow:   # an update rewrites the indexed values
+        before = uow.get_message(seeded.mailbox.id, plain.id, for_update=True)
+        uow.update_message(before.evolve(single_value_properties=(SingleValueProperty(PID, "Beta"),),
+                                         change_key="ck-new"), expected_change_key=before.change_key)
+    assert ids(PropertyAny(prop, PID, "eq", Value("alpha"))) == [tagged.id]
+    assert ids(PropertyAny(prop, PID, "eq", Value("beta"))) == [plain.id]
+    with store.unit_of_work(write=True) as uow:   # the indexed values go with the message
+        uow.delete_message(seeded.mailbox.id, tagged.id)
+    assert ids(PropertyAny(prop, PID)) == [plain.id]
+
+
 def test_categories(store: SqlStore, seeded) -> None:
     box = seeded.mailbox.id
     with store.unit_of_work(write=True) as uow:

@@ -106,3 +106,28 @@ def test_downgrade_to_base_and_back(blank_url: str) -> None:
     store.migrate()
     store.dispose()
     assert schema_diffs(blank_url) == []
+
+
+def test_message_extended_properties_are_filled_from_stored_messages(blank_url: str) -> None:
+    """0011 indexes the extended properties of messages stored before it (they were only in the JSON)."""
+    from calgraph.core.model import MailFolder, Message, SingleValueProperty
+    from tests.store.builders import T0, build_mailbox
+
+    store = open_store(blank_url)
+    store.migrate()
+    mailbox = build_mailbox(1)
+    prop = SingleValueProperty("String 0x8001", "Alpha")
+    with store.unit_of_work(write=True) as uow:
+        uow.add_mailbox(mailbox)
+        uow.add_mail_folder(MailFolder("f-inbox", mailbox.id, "Inbox", "inbox"))
+        for n, props in ((1, (prop,)), (2, ())):
+            uow.add_message(Message(f"m{n}", mailbox.id, "f-inbox", f"ck{n}", T0, T0, single_value_properties=props))
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0009")
+    store.migrate()
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT message_id, property_key, value_lower FROM message_extended_properties"))
+        assert [tuple(row) for row in rows] == [("m1", "string 0x8001", "alpha")]
+    store.dispose()

@@ -55,6 +55,8 @@ def in_memory_page(items: list[T], query: ItemQuery, to_json: Callable[[T], dict
     rendered = {id(item): to_json(item) for item in items}
 
     def value_of(item: T, path: str) -> Any:
+        if path == "singleValueExtendedProperties":  # not rendered unless expanded: (id, value) pairs
+            return [(p.id, p.value) for p in getattr(item, "single_value_properties", ())]
         value: Any = rendered[id(item)]
         for part in path.split("/"):
             value = value.get(part) if isinstance(value, dict) else None

@@ -132,6 +132,12 @@ def event_property_rows(event: Event) -> list[dict[str, str]]:
             for p in event.single_value_properties]
 
 
+def message_property_rows(message: Message) -> list[dict[str, str]]:
+    """The single-value extended properties as stored in message_extended_properties (for $filter)."""
+    return [{"message_id": message.id, "property_key": p.id.lower(), "value_lower": p.value.lower()}
+            for p in message.single_value_properties]
+
+
 def message_columns(message: Message) -> dict[str, Any]:
     """Every `messages` column except `seq`."""
     return {

@@ -50,7 +50,7 @@ EVENT_PROPERTIES = {
 MESSAGE_PROPERTIES = {
     "subject": str, "receivedDateTime": str, "sentDateTime": str, "isRead": bool, "isDraft": bool,
     "importance": str, "from/emailAddress/address": str, "createdDateTime": str,
-    "lastModifiedDateTime": str, "id": str,
+    "lastModifiedDateTime": str, "id": str, "singleValueExtendedProperties": dict,
 }
 MAILBOX_PROPERTIES = {
     "displayName": str, "mail": str, "userPrincipalName": str, "id": str,

@@ -19,7 +19,14 @@ from sqlalchemy.sql.functions import FunctionElement
 from calgraph.core.errors import InvalidProperty, UnsupportedQuery
 from calgraph.core.query import And, Any_, Call, Compare, Filter, Not, Or, OrderBy, Prop, PropertyAny, Value
 from calgraph.store.codec import NULL_TS, format_ts
-from calgraph.store.schema import event_categories, event_extended_properties, events, mailboxes, messages
+from calgraph.store.schema import (
+    event_categories,
+    event_extended_properties,
+    events,
+    mailboxes,
+    message_extended_properties,
+    messages,
+)
 
 Kind = Literal["event", "message", "mailbox"]
 # lower: the column holds lower-cased text; folded: compared through lower(); exact: ids;
@@ -70,6 +77,7 @@ def _message_properties() -> dict[str, Mapped]:
         "isDraft": Mapped(c.is_draft, "bool"),
         "importance": Mapped(c.importance, "folded"),
         "from/emailAddress/address": Mapped(c.from_address_lower, "lower"),
+        "singleValueExtendedProperties": Mapped(None, "properties"),
     }
 
 
@@ -247,8 +255,13 @@ class _Compiler:
     def property_any(self, node: PropertyAny) -> ColumnElement[bool]:
         if self.lookup(node.prop.path).kind != "properties":
             raise UnsupportedQuery(f"The property '{node.prop.path}' is not a collection.")
-        table = event_extended_properties.c
-        conditions = [table.event_id == events.c.id, table.property_key == node.property_id.lower()]
+        if self.kind == "message":
+            table = message_extended_properties.c
+            owner = table.message_id == messages.c.id
+        else:
+            table = event_extended_properties.c
+            owner = table.event_id == events.c.id
+        conditions = [owner, table.property_key == node.property_id.lower()]
         if node.op is not None and node.value is not None:
             value = _literal(node.value)
             if not isinstance(value, str):

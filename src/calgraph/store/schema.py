@@ -193,6 +193,13 @@ event_extended_properties = Table(
     Column("value_lower", Text, nullable=False),
 )
 
+message_extended_properties = Table(
+    "message_extended_properties", metadata,
+    Column("message_id", ID, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("property_key", String(400), primary_key=True),   # the canonical id, lower-cased
+    Column("value_lower", Text, nullable=False),
+)
+
 outlook_categories = Table(
     "outlook_categories", metadata,
     Column("id", ID, primary_key=True),

@@ -20,9 +20,16 @@ from calgraph.store.codec import (
     format_ts,
     loads,
     message_columns,
+    message_property_rows,
 )
 from calgraph.store.query_sql import binary_text, order_clauses, where_clause
-from calgraph.store.schema import event_categories, event_extended_properties, events, messages
+from calgraph.store.schema import (
+    event_categories,
+    event_extended_properties,
+    events,
+    message_extended_properties,
+    messages,
+)
 from calgraph.store.sql_base import UnitOfWorkBase
 
 
@@ -176,6 +183,7 @@ class ItemsMixin(UnitOfWorkBase):
 
     def add_message(self, message: Message) -> None:
         self.insert_item(messages, message_columns(message))
+        self._write_message_properties(message)
 
     def get_message(self, mailbox_id: str, message_id: str, for_update: bool = False) -> Message | None:
         statement = select(messages.c.data).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id)
@@ -203,6 +211,14 @@ class ItemsMixin(UnitOfWorkBase):
     def update_message(self, message: Message, expected_change_key: str | None = None) -> None:
         self.update_item(messages, message.id, message.mailbox_id, _without(message_columns(message), "id"),
                          expected_change_key)
+        self.conn.execute(delete(message_extended_properties).where(
+            message_extended_properties.c.message_id == message.id))
+        self._write_message_properties(message)
+
+    def _write_message_properties(self, message: Message) -> None:
+        rows = message_property_rows(message)
+        if rows:
+            self.conn.execute(insert(message_extended_properties), rows)
 
     def delete_message(self, mailbox_id: str, message_id: str) -> None:
         self.conn.execute(delete(messages).where(messages.c.mailbox_id == mailbox_id, messages.c.id == message_id))
