@@ -54,13 +54,9 @@ def _holder(item: Item) -> str:
 
 def _writable(rt: Runtime, uow: UnitOfWork, principal: Principal, ref: ItemRef,
               change: Any) -> tuple[Mailbox, Item]:
-    """write_item; a virtual occurrence, stored as an exception by it, takes its master's attachments along."""
-    _, before = read_item(uow, principal, ref)
-    mailbox, item = write_item(rt, uow, principal, ref, change)
-    if _holder(before) != before.id and item.id == before.id:
-        masters = uow.list_attachments("event", _holder(before))
-        uow.copy_attachments("event", _holder(before), "event", item.id, mailbox.id, (rt.ids.item() for _ in masters))
-    return mailbox, item
+    """write_item; a virtual occurrence, stored as an exception by it, takes its master's attachments along
+    (occurrence_writes.save)."""
+    return write_item(rt, uow, principal, ref, change)
 
 
 def _one(uow: UnitOfWork, item: Item, attachment_id: str) -> Attachment:

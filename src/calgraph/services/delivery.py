@@ -70,9 +70,12 @@ def organizer_of(uow: UnitOfWork, copy: Event) -> tuple[Event | None, Party | No
     return meeting, party(uow, mailbox)
 
 
-def apply(uow: UnitOfWork, outcome: Outcome) -> None:
+def apply(uow: UnitOfWork, outcome: Outcome, rt: Runtime | None = None) -> None:
+    """Store `outcome`; given `rt`, its new exception rows take their series' attachments along."""
     for event in outcome.new_events:
         uow.add_event(event)
+    if rt is not None:
+        inherit_series_attachments(rt, uow, outcome.new_events)
     for event, expected in outcome.changed_events.values():
         uow.update_event(event, expected_change_key=expected)
     for mailbox_id, event_id in outcome.deleted_events:
@@ -84,3 +87,15 @@ def apply(uow: UnitOfWork, outcome: Outcome) -> None:
                 uow.update_message(older)
     for message in outcome.new_messages:
         uow.add_message(message)
+
+
+def inherit_series_attachments(rt: Runtime, uow: UnitOfWork, events: Iterable[Event]) -> None:
+    """Exception rows just stored hold copies of their series master's attachments: an occurrence shows the
+    series' attachments, and an exception keeps its own."""
+    for event in events:
+        if event.type != "exception" or not event.series_master_id:
+            continue
+        series = uow.list_attachments("event", event.series_master_id)
+        if series and not uow.list_attachments("event", event.id):
+            uow.copy_attachments("event", event.series_master_id, "event", event.id, event.mailbox_id,
+                                 (rt.ids.item() for _ in series))

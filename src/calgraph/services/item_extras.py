@@ -54,7 +54,7 @@ def write_item(rt: Runtime, uow: UnitOfWork, principal: Principal, ref: ItemRef,
         if not changes and event.type != "occurrence":   # nothing to store (a virtual occurrence is stored)
             return mailbox, event
         updated = event.evolve(**changes, change_key=rt.ids.change_key(), last_modified=rt.clock())
-        occurrence_writes.save(uow, event, updated)
+        occurrence_writes.save(rt, uow, event, updated)
         return mailbox, updated
     mailbox = mail.owner_for(uow, principal, ref.scope.owner_kind, ref.scope.owner_key, "write")
     message = mail.message_of(uow, mailbox, ref.folder, ref.item_id, for_update=True)

@@ -75,11 +75,11 @@ def dismiss_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: 
                      if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
-        occurrence_writes.save(uow, event, scheduling.dismiss_reminder(event, delivery.stamp(rt)))
+        occurrence_writes.save(rt, uow, event, scheduling.dismiss_reminder(event, delivery.stamp(rt)))
 
 
 def snooze_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str, new_time: When,
                     if_match: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
-        occurrence_writes.save(uow, event, scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)))
+        occurrence_writes.save(rt, uow, event, scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)))

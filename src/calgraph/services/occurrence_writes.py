@@ -55,8 +55,8 @@ def update(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, event: Event, changes
             parties = {key: p for key, p in parties.items() if p.mailbox.id not in away}
         updated, outcome = scheduling.reinvite(event, updated, organizer, parties, members, theirs,
                                                delivery.stamp(rt))
-        delivery.apply(uow, series.stored(outcome, {e.id for e in theirs.values() if e.type == "occurrence"}))
-    save(uow, event, updated)
+        delivery.apply(uow, series.stored(outcome, {e.id for e in theirs.values() if e.type == "occurrence"}), rt)
+    save(rt, uow, event, updated)
     if event.is_organizer and time_changed(event, updated):   # its rooms decide again
         room_booking.rebook_series(rt, uow, master.mailbox_id, master.id)
     return updated
@@ -91,10 +91,13 @@ def standalone_copies(uow: UnitOfWork, master: Event, occurrence: Event) -> dict
             if not e.is_organizer and e.type == "singleInstance" and e.mailbox_id != master.mailbox_id}
 
 
-def save(uow: UnitOfWork, before: Event, after: Event) -> None:
-    """Store `after`, the new state of `before`: a changed virtual occurrence becomes an exception row."""
+def save(rt: Runtime, uow: UnitOfWork, before: Event, after: Event) -> None:
+    """Store `after`, the new state of `before`: a changed virtual occurrence becomes an exception row,
+    holding copies of the series' attachments."""
     if before.type == "occurrence":
-        uow.add_event(changes_of.as_exception(after))
+        exception = changes_of.as_exception(after)
+        uow.add_event(exception)
+        delivery.inherit_series_attachments(rt, uow, [exception])
     else:
         uow.update_event(after, expected_change_key=before.change_key)
 
@@ -138,7 +141,7 @@ def respond(rt: Runtime, uow: UnitOfWork, mailbox: Mailbox, copy: Event,
     meeting_occurrence = same_occurrence(uow, meeting, copy) if meeting is not None else None
     delivery.apply(uow, series.respond_to_occurrence(
         copy_master, copy, answer, delivery.party(uow, mailbox), meeting_occurrence, organizer,
-        delivery.stamp(rt)))
+        delivery.stamp(rt)), rt)
 
 
 def same_occurrence(uow: UnitOfWork, master: Event, occurrence: Event) -> Event | None:
