@@ -66,3 +66,25 @@ def test_meeting_occurrence_updates_keep_the_attachments_on_every_side(as_alice,
     assert r.status_code == 202, r.text
     assert names(as_bob, theirs[2]["id"]) == ["agenda.txt"]
     assert as_bob.get(f"/me/events/{theirs[2]['id']}").json()["type"] == "exception"
+
+
+def test_read_basic_cannot_expand_attachments_or_extensions(as_alice, alice, tenant):
+    single = as_alice.post("/me/events", json=event_body(extensions=[{"extensionName": "A.B", "v": 1}])).json()
+    series = as_alice.post("/me/events", json=event_body("series", recurrence=DAILY)).json()
+    for ev in (single, series):
+        assert as_alice.post(f"/me/events/{ev['id']}/attachments", json=file_body()).status_code == 201
+    view = f"/me/calendarView?{WINDOW}"
+    lists = ["/me/events", "/me/calendar/events", view, f"/me/events/{series['id']}/instances?{WINDOW}"]
+    basic = tenant.api(alice, ["Calendars.ReadBasic"])
+    for path in [*lists, f"/me/events/{single['id']}"]:
+        glue = "&" if "?" in path else "?"
+        for expand in ("attachments", "extensions($filter=id eq 'A.B')", "singleValueExtendedProperties,attachments"):
+            assert_error(basic.get(f"{path}{glue}$expand={expand}"), 403, "ErrorAccessDenied")
+        r = basic.get(path)   # the events themselves, without bodies, as before
+        assert r.status_code == 200, r.text
+    reader = tenant.api(alice, ["Calendars.Read"])
+    for path in lists:
+        glue = "&" if "?" in path else "?"
+        r = reader.get(f"{path}{glue}$expand=attachments")
+        assert r.status_code == 200, r.text
+        assert all(e["attachments"][0]["name"] == "agenda.txt" for e in r.json()["value"])

@@ -19,7 +19,7 @@ from calgraph.http.collections import collection, encoded_collection, owner_segm
 from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply
 from calgraph.http.resources import attachments as attachment_resource
-from calgraph.http.resources.events import EXPANDABLE, SELECTABLE, scope, view
+from calgraph.http.resources.events import EXPANDABLE, SELECTABLE, check_expand, scope, view
 from calgraph.services import calendar_view as service
 from calgraph.store.interface import EVENT_PROPERTIES
 
@@ -63,6 +63,7 @@ def instances(ctx: RequestContext) -> Reply:
 
 
 def _page(ctx: RequestContext, result: service.EventsPage, options: odata.ListOptions, context: str) -> Reply:
+    check_expand(options.expand, result.include_body)
     shown = view(ctx, result.include_body)
     cursor = getattr(result, "next_cursor", None)
     extra = {SKIP_TOKEN: cursor.encode()} if cursor is not None else {}

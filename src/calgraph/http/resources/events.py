@@ -10,6 +10,7 @@ from calgraph.http.context import RequestContext
 from calgraph.http.reply import Reply, no_content
 from calgraph.http.resources import attachments as attachment_resource
 from calgraph.http.routing import Address
+from calgraph.core.errors import AccessDenied
 from calgraph.core.model import Event
 from calgraph.services import events as service
 from calgraph.store.interface import EVENT_PROPERTIES
@@ -18,6 +19,7 @@ SELECTABLE = render.EVENT_FIELDS | {"exceptionOccurrences"}
 # exceptionOccurrences: a series master's exceptions on a GET of the master (§1.1), else empty
 EXPANDABLE = frozenset({"attachments", "exceptionOccurrences", *item_extras.NAMES})
 EXCEPTIONS = "exceptionOccurrences"
+BODY_ONLY = ("attachments", item_extras.EXTENSIONS)   # not under Calendars.ReadBasic
 
 
 def scope(address: Address) -> service.Scope:
@@ -29,9 +31,16 @@ def view(ctx: RequestContext, include_body: bool = True) -> render.View:
     return render.View(ctx.address.version, ctx.prefs.timezone, ctx.prefs.body_content_type, include_body)
 
 
+def check_expand(expand: tuple[str, ...], include_body: bool) -> None:
+    """Calendars.ReadBasic reads no attachments or extensions: expanding them is denied, as their own routes are."""
+    if not include_body and any(name in expand for name in BODY_ONLY):
+        raise AccessDenied()
+
+
 def list_events(ctx: RequestContext) -> Reply:
     options = odata.parse_list_options(ctx.options, EVENT_PROPERTIES, SELECTABLE, expandable=EXPANDABLE)
     result = service.list_events(ctx.runtime, ctx.principal, scope(ctx.address), options.query)
+    check_expand(options.expand, result.include_body)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", options.select)
     shown = view(ctx, result.include_body)
     extras = item_extras.expand_filters(ctx.options)
@@ -74,6 +83,7 @@ def _event_id(ctx: RequestContext) -> str:
 
 def _entity(ctx: RequestContext, result: service.OneEvent, fields: tuple[str, ...] | None,
             status: int = 200, expand: tuple[str, ...] = ()) -> Reply:
+    check_expand(expand, result.include_body)
     context = render.context_url(ctx.service_root, owner_segment(result.mailbox), "events", fields, entity=True)
     shown = view(ctx, result.include_body)
     body = _expanded(ctx, result.event, render.event(result.event, shown), expand,
