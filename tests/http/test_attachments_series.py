@@ -88,3 +88,68 @@ def test_read_basic_cannot_expand_attachments_or_extensions(as_alice, alice, ten
         r = reader.get(f"{path}{glue}$expand=attachments")
         assert r.status_code == 200, r.text
         assert all(e["attachments"][0]["name"] == "agenda.txt" for e in r.json()["value"])
+
+
+def _attach_item(api, path: str, item: dict) -> str:
+    r = api.post(f"{path}/attachments", json={"@odata.type": "#microsoft.graph.itemAttachment",
+                                              "name": "attached", "item": item})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_value_of_an_attached_event_is_icalendar(as_alice):
+    import icalendar
+
+    ev = as_alice.post("/me/events", json=event_body()).json()
+    path = f"/me/events/{ev['id']}"
+    attached = _attach_item(as_alice, path, {
+        "@odata.type": "#microsoft.graph.event", "subject": "Discuss gifts", "iCalUId": "uid-42",
+        "start": {"dateTime": "2025-12-02T18:00:00", "timeZone": "Pacific Standard Time"},
+        "end": {"dateTime": "2025-12-02T19:30:00", "timeZone": "Pacific Standard Time"},
+        "body": {"contentType": "html", "content": "<p>Bring <b>ideas</b></p>"},
+        "location": {"displayName": "Cafe"},
+        "organizer": {"emailAddress": {"name": "Alice", "address": "alice@contoso.com"}},
+        "attendees": [{"type": "optional", "emailAddress": {"name": "Bob", "address": "bob@contoso.com"}}]})
+    r = as_alice.get(f"{path}/attachments/{attached}/$value")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/calendar")
+    assert int(r.headers["content-length"]) == len(r.content)
+    vevent = icalendar.Calendar.from_ical(r.content).walk("VEVENT")[0]
+    assert str(vevent["SUMMARY"]) == "Discuss gifts" and str(vevent["UID"]) == "uid-42"
+    assert vevent.decoded("DTSTART").isoformat() == "2025-12-03T02:00:00+00:00"   # 18:00 PST
+    assert vevent.decoded("DTEND").isoformat() == "2025-12-03T03:30:00+00:00"
+    assert "Bring ideas" in str(vevent["DESCRIPTION"]) and str(vevent["LOCATION"]) == "Cafe"
+    assert str(vevent["ORGANIZER"]) == "mailto:alice@contoso.com"
+    attendee = vevent["ATTENDEE"]
+    assert str(attendee) == "mailto:bob@contoso.com" and attendee.params["ROLE"] == "OPT-PARTICIPANT"
+
+    all_day = _attach_item(as_alice, path, {"subject": "Holiday", "isAllDay": True,   # no @odata.type: an event
+                                            "start": {"dateTime": "2025-12-25T00:00:00", "timeZone": "UTC"},
+                                            "end": {"dateTime": "2025-12-26T00:00:00", "timeZone": "UTC"}})
+    vevent = icalendar.Calendar.from_ical(as_alice.get(f"{path}/attachments/{all_day}/$value").content).walk("VEVENT")[0]
+    assert vevent.decoded("DTSTART").isoformat() == "2025-12-25" and vevent.decoded("DTEND").isoformat() == "2025-12-26"
+
+
+def test_value_of_an_attached_message_is_mime(as_alice):
+    from email import message_from_bytes, policy
+
+    draft = as_alice.post("/me/messages", json={"subject": "fwd"}).json()
+    path = f"/me/messages/{draft['id']}"
+    attached = _attach_item(as_alice, path, {
+        "@odata.type": "#microsoft.graph.message", "subject": "Quarterly numbers",
+        "from": {"emailAddress": {"name": "Bob", "address": "bob@contoso.com"}},
+        "toRecipients": [{"emailAddress": {"name": "Alice", "address": "alice@contoso.com"}},
+                         {"emailAddress": {"address": "carol@contoso.com"}}],
+        "sentDateTime": "2025-01-15T09:30:00Z", "internetMessageId": "<q1@contoso.com>",
+        "body": {"contentType": "html", "content": "<p>Up 5 %</p>"}})
+    r = as_alice.get(f"/me/mailFolders/drafts/messages/{draft['id']}/attachments/{attached}/$value")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "message/rfc822"
+    mime = message_from_bytes(r.content, policy=policy.default)
+    assert mime["Subject"] == "Quarterly numbers" and mime["From"] == "Bob <bob@contoso.com>"
+    assert mime["To"] == "Alice <alice@contoso.com>, carol@contoso.com"
+    assert mime["Message-ID"] == "<q1@contoso.com>" and mime["Date"].datetime.isoformat() == "2025-01-15T09:30:00+00:00"
+    assert mime.get_content_type() == "text/html" and mime.get_content().strip() == "<p>Up 5 %</p>"
+
+    contact = _attach_item(as_alice, path, {"@odata.type": "#microsoft.graph.contact", "displayName": "Dan"})
+    assert_error(as_alice.get(f"{path}/attachments/{contact}/$value"), 400, "ErrorInvalidRequest")

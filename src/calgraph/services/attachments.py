@@ -82,12 +82,14 @@ def get_attachment(rt: Runtime, principal: Principal, ref: ItemRef, attachment_i
 def read_bytes(rt: Runtime, principal: Principal, ref: ItemRef,
                attachment_id: str) -> tuple[Attachment, Iterator[bytes]]:
     """The attachment and its bytes, read chunk by chunk (each in a short unit of work of its own) as the
-    caller consumes them."""
+    caller consumes them. An attached item has none of its own: its content is made from `item`."""
     with rt.store.unit_of_work() as uow:
         _, item = read_item(uow, principal, ref)
         attachment = _one(uow, item, attachment_id)
-    if attachment.kind != "file":
-        raise InvalidRequest("Only a file attachment's raw content can be read with $value.")
+    if attachment.kind == "reference":
+        raise InvalidRequest("Only a file or an item attachment's raw content can be read with $value.")
+    if attachment.kind == "item":
+        return attachment, iter(())
 
     def chunks() -> Iterator[bytes]:
         n = 0

@@ -10,7 +10,7 @@ from typing import Any
 from calgraph.core import attachments as rules
 from calgraph.core.errors import InvalidRequest
 from calgraph.core.model import Attachment
-from calgraph.http import odata, render
+from calgraph.http import item_content, odata, render
 from calgraph.http.bodies import Name, GraphInput, parse
 from calgraph.http.collections import owner_segment
 from calgraph.http.context import RequestContext
@@ -93,6 +93,10 @@ def get_attachment(ctx: RequestContext) -> Reply:
 
 def get_value(ctx: RequestContext) -> Reply:
     attachment, chunks = service.read_bytes(ctx.runtime, ctx.principal, ref(ctx), _attachment_id(ctx))
+    if attachment.kind == "item":   # made from the attached item: iCalendar or MIME
+        content_type, content = item_content.render(attachment.item or {}, attachment.last_modified)
+        return Reply(200, headers={"Content-Type": content_type, "Content-Length": str(len(content))},
+                     stream=iter([content]))
     headers = {"Content-Type": attachment.content_type or "application/octet-stream",
                "Content-Length": str(attachment.size)}
     return Reply(200, headers=headers, stream=chunks)
