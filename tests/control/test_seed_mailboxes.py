@@ -220,3 +220,17 @@ def test_cli_seed_file_with_room_settings_and_password(db_url, tmp_path: Path):
     failed = CliRunner().invoke(app, ["seed", str(path), "--db", db_url])
     assert failed.exit_code == 1
     assert f"{path}: line 14: rooms[0].capacity: must be a whole number." in failed.output
+
+
+def test_readme_example_is_a_valid_seed_document():
+    import yaml
+
+    from calgraph.http.control.seed import read_text
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Seed documents"):]
+    example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml"))]
+    plan = read_text(example)
+    assert (plan.users[0].password, plan.rooms[0].properties["capacity"]) == ("correct horse", 10)
+    assert plan.users[0].settings["time_zone"] == "Pacific Standard Time"
+    jsonschema.validate(yaml.safe_load(example), json.loads(SCHEMA_PATH.read_text()))
