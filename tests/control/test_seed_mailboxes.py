@@ -149,7 +149,8 @@ def test_rooms_settings_and_password_seeded_then_restored_by_reset(tenant, admin
     (lambda d: d["rooms"][1].update(accessible="yes"), "rooms[1].accessible: must be true or false."),
     (lambda d: d["rooms"][1].update(email="bob@contoso.com"),
      "rooms[1].email: 'bob@contoso.com' is already one of the document's users."),
-    (lambda d: d["rooms"][1].update(list="hood@contoso.com"), "rooms[1]: 'hood@contoso.com' is a room, not a room list."),
+    (lambda d: d["rooms"][1].update(list="hood@contoso.com"),
+     "rooms[1]: 'hood@contoso.com' is a room, not a room list."),
     (lambda d: d["events"][0].update(answers={"hood@contoso.com": "accept"}),
      "events[0].answers.hood@contoso.com: is a room: it answers by its booking policy."),
 ])

@@ -13,7 +13,17 @@ from calgraph.core.availability import settings as settings_rules
 from calgraph.core.availability.booking import BookingPolicy
 from calgraph.core.errors import GraphError
 from calgraph.core.permissions import Principal
-from calgraph.services import calendars, directory, events, mailbox_settings, meetings, passwords, places, sharing, snapshots
+from calgraph.services import (
+    calendars,
+    directory,
+    events,
+    mailbox_settings,
+    meetings,
+    passwords,
+    places,
+    sharing,
+    snapshots,
+)
 from calgraph.services.control import Control, changed
 from calgraph.services.lookup import Scope
 from calgraph.services.runtime import Runtime

@@ -2,7 +2,8 @@
 where the text is known, its line: `line 7: users[1].email: 'bob' is not a valid email address.`
 
 The document's shape is published as a JSON Schema (seed.schema.json beside this module, served at
-GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them."""
+GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them, and mailboxSettings
+as PATCH …/mailboxSettings reads them."""
 
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ class _Reader:
 
     def plan(self, data: Any) -> SeedPlan:
         if not isinstance(data, dict):
-            raise self.fail((), "a seed document is an object with users, groups, roomLists, rooms, calendars and events.")
+            raise self.fail((), f"a seed document is an object with {', '.join(TOP_LEVEL)}.")
         for key in data:
             if key not in TOP_LEVEL:
                 raise self.fail((key,), f"unknown section (expected {', '.join(TOP_LEVEL)}).")
