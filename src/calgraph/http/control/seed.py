@@ -2,8 +2,8 @@
 where the text is known, its line: `line 7: users[1].email: 'bob' is not a valid email address.`
 
 The document's shape is published as a JSON Schema (seed.schema.json beside this module, served at
-GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them, and mailboxSettings
-as PATCH …/mailboxSettings reads them."""
+GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them,
+and mailboxSettings as PATCH …/mailboxSettings reads them."""
 
 from __future__ import annotations
 
