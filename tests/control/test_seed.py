@@ -88,7 +88,7 @@ def test_seed_creates_the_tenant_with_meetings_delivered_and_answered(tenant, ad
     ({"events": [{**MEETING, "answers": {"bob@contoso.com": "maybe"}}]},
      "events[0].answers.bob@contoso.com: must be one of accept, tentativelyAccept, decline."),
     ({"mailboxes": []}, "mailboxes: unknown section"),
-    ({"rooms": [{"email": "r@contoso.com", "name": "R"}]}, "rooms: room mailboxes are not supported"),
+    ({"rooms": [{"email": "r@contoso.com", "name": "R", "capacity": "ten"}]}, "rooms[0].capacity: must be a whole"),
 ])
 def test_bad_documents_are_400_naming_the_field_and_write_nothing(tenant, admin, document, message):
     answer = assert_error(admin.post("/seed", json=document), 400, "BadRequest")

@@ -23,7 +23,7 @@ def add_room(uow: UnitOfWork, ids: Ids, clock: Clock, address: str, name: str, *
     """A room: a resource mailbox (calendar, folders) and its place entry; `list_address` puts it in that
     room list, which is created on first use (named after its address)."""
     address = directory.normalize_address(address)
-    room_list = _room_list(uow, ids, list_address) if list_address else None
+    room_list = room_list_of(uow, ids, list_address) if list_address else None
     if uow.get_place(address) is not None:
         raise InvalidRequest(f"A place with the address '{address}' already exists.")
     mailbox = directory.add_resource_mailbox(uow, ids, clock, address, name)
@@ -35,7 +35,8 @@ def add_room(uow: UnitOfWork, ids: Ids, clock: Clock, address: str, name: str, *
     return place
 
 
-def _room_list(uow: UnitOfWork, ids: Ids, address: str) -> Place:
+def room_list_of(uow: UnitOfWork, ids: Ids, address: str, name: str | None = None) -> Place:
+    """The room list at `address`, created (named `name`, else after its address) if there is none."""
     address = directory.normalize_address(address)
     existing = uow.get_place(address)
     if existing is not None:
@@ -44,7 +45,7 @@ def _room_list(uow: UnitOfWork, ids: Ids, address: str) -> Place:
         return existing
     if uow.get_mailbox(address) is not None:
         raise InvalidRequest(f"The address '{address}' is already taken by a mailbox.")
-    name = address.split("@", 1)[0]
+    name = name or address.split("@", 1)[0]
     room_list = Place(id=ids.guid().upper(), kind="roomList", address=address, display_name=name)
     uow.add_place(room_list)
     return room_list

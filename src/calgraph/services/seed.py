@@ -1,16 +1,29 @@
-"""Seeding a tenant from a declarative document: users, groups, events and meetings (sent by their
-organizer, invitations delivered, answers given). All of it lands or none: on any failure the tenant
+"""Seeding a tenant from a declarative document: users (mailbox settings, password), groups, rooms and
+room lists, events and meetings (sent by their organizer, invitations delivered, answers given; rooms
+answer as their booking policy decides). All of it lands or none: on any failure the tenant
 goes back to what it was. The state it produces is what `reset` (to "seed") returns to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from calgraph.core import scheduling
+from calgraph.core.availability import settings as settings_rules
+from calgraph.core.availability.booking import BookingPolicy
 from calgraph.core.errors import GraphError
 from calgraph.core.permissions import Principal
-from calgraph.services import calendars, directory, events, meetings, sharing, snapshots
+from calgraph.services import (
+    calendars,
+    directory,
+    events,
+    mailbox_settings,
+    meetings,
+    passwords,
+    places,
+    sharing,
+    snapshots,
+)
 from calgraph.services.control import Control, changed
 from calgraph.services.lookup import Scope
 from calgraph.services.runtime import Runtime
@@ -23,6 +36,26 @@ class SeedRejected(GraphError):
     """A seed document the server cannot apply; `where` names the field (and line, from a file)."""
 
     status, code = 400, "BadRequest"
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    address: str
+    name: str | None
+    where: str
+    password: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)   # as core.availability.settings.apply takes them
+
+
+@dataclass(frozen=True)
+class SeedRoom:
+    address: str
+    name: str
+    where: str
+    list_address: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)  # Place fields: capacity, building, floor_number...
+    policy: BookingPolicy = BookingPolicy()
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,8 +78,10 @@ class SeedCalendar:
 
 @dataclass
 class SeedPlan:
-    users: list[tuple[str, str | None]] = field(default_factory=list)
+    users: list[SeedUser] = field(default_factory=list)
     groups: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    room_lists: list[tuple[str, str]] = field(default_factory=list)   # (address, name)
+    rooms: list[SeedRoom] = field(default_factory=list)
     calendars: list[SeedCalendar] = field(default_factory=list)
     events: list[SeedEvent] = field(default_factory=list)
 
@@ -82,16 +117,26 @@ def _drop(control: Control, name: str) -> None:
 def _apply(rt: Runtime, plan: SeedPlan, join_url_base: str) -> SeedResult:
     result = SeedResult()
     with rt.store.unit_of_work(write=True) as uow:
-        for address, name in plan.users:
-            existing = uow.get_mailbox(address)
+        for item in plan.users:
+            existing = uow.get_mailbox(item.address)
             user = existing if existing is not None and existing.kind == "user" else \
-                directory.add_user(uow, rt.ids, rt.clock, address, name)
+                directory.add_user(uow, rt.ids, rt.clock, item.address, item.name)
+            try:
+                _settle(uow, user, item.settings)
+                if item.password is not None:
+                    passwords.set_password(uow, user.address, item.password)
+            except GraphError as error:
+                raise SeedRejected(f"{item.where}: {error.message}") from None
             result.users[user.address] = user.id
         for address, name, members in plan.groups:
             existing = uow.get_mailbox(address)
             group = existing if existing is not None and existing.kind == "group" else \
                 directory.add_group(uow, rt.ids, rt.clock, address, name, members)
             result.groups[group.address] = group.id
+        for address, name in plan.room_lists:
+            places.room_list_of(uow, rt.ids, address, name)
+        for room in plan.rooms:
+            result.rooms[room.address] = _add_room(rt, uow, room)
     for cal in plan.calendars:
         try:
             result.calendars[f"{cal.mailbox}/{cal.name}"] = _add_calendar(rt, cal)
@@ -103,6 +148,29 @@ def _apply(rt: Runtime, plan: SeedPlan, join_url_base: str) -> SeedResult:
         except GraphError as error:
             raise SeedRejected(f"{item.where}: {error.message}") from None
     return result
+
+
+def _settle(uow: Any, mailbox: Any, changes: dict[str, Any]) -> None:
+    if changes:
+        current = mailbox_settings.settings_of(uow, mailbox)
+        uow.put_mailbox_settings(mailbox.id, settings_rules.apply(current, changes))
+
+
+def _add_room(rt: Runtime, uow: Any, room: SeedRoom) -> str:
+    try:
+        place = uow.get_place(room.address)
+        if place is not None and place.kind == "room":      # seeded before: the document's options again
+            fields = {("floor_number" if key == "floor" else key): value for key, value in room.properties.items()}
+            place = replace(place, **fields, policy=room.policy)
+            uow.update_place(place)
+        else:
+            place = places.add_room(uow, rt.ids, rt.clock, room.address, room.name, list_address=room.list_address,
+                                    policy=room.policy, **room.properties)
+        mailbox = uow.get_mailbox(place.address)
+        _settle(uow, mailbox, room.settings)
+    except GraphError as error:
+        raise SeedRejected(f"{room.where}: {error.message}") from None
+    return place.id
 
 
 def _add_calendar(rt: Runtime, cal: SeedCalendar) -> str:

@@ -2,7 +2,8 @@
 where the text is known, its line: `line 7: users[1].email: 'bob' is not a valid email address.`
 
 The document's shape is published as a JSON Schema (seed.schema.json beside this module, served at
-GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them."""
+GET /_calgraph/seed/schema); event bodies are Graph event bodies, read as POST /users/{id}/events reads them,
+and mailboxSettings as PATCH …/mailboxSettings reads them."""
 
 from __future__ import annotations
 
@@ -12,14 +13,30 @@ from typing import Any
 
 import yaml
 
+from calgraph.core.availability import settings as settings_rules
+from calgraph.core.availability.booking import BookingPolicy
 from calgraph.core.errors import GraphError
+from calgraph.http.availability_json import Body
 from calgraph.http.bodies import EventInput, parse
+from calgraph.http.resources.mailbox_settings import settings_changes
 from calgraph.services.directory import normalize_address
-from calgraph.services.seed import SeedCalendar, SeedEvent, SeedPlan, SeedRejected
+from calgraph.services.passwords import MAX_LENGTH as PASSWORD_MAX
+from calgraph.services.seed import SeedCalendar, SeedEvent, SeedPlan, SeedRejected, SeedRoom, SeedUser
 
 SCHEMA_PATH = Path(__file__).with_name("seed.schema.json")
 ANSWERS = ("accept", "tentativelyAccept", "decline")
-TOP_LEVEL = ("users", "groups", "rooms", "calendars", "events")
+TOP_LEVEL = ("users", "groups", "roomLists", "rooms", "calendars", "events")
+SETTINGS = ("timeZone", "workingHours", "automaticRepliesSetting", "language", "dateFormat", "timeFormat",
+            "delegateMeetingMessageDeliveryOptions")
+PROCESSING = ("AutoAccept", "AutoUpdate", "None")
+# A room's booking options: document name -> (BookingPolicy field, type, minimum, maximum)
+POLICY = {"bookingWindowDays": ("booking_window_days", int, 0, 1080),
+          "maxDurationMinutes": ("max_duration_minutes", int, 0, None),
+          "allowConflicts": ("allow_conflicts", bool, None, None),
+          "allowRecurring": ("allow_recurring", bool, None, None),
+          "workHoursOnly": ("work_hours_only", bool, None, None)}
+ROOM_FIELDS = ("email", "name", "capacity", "building", "floor", "list", "accessible", "processing", *POLICY,
+               "mailboxSettings")
 COLORS = ("auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink",
           "lightBrown", "lightRed")
 ROLES = ("freeBusyRead", "limitedRead", "read", "write", "delegateWithoutPrivateEventAccess",
@@ -79,17 +96,17 @@ class _Reader:
 
     def plan(self, data: Any) -> SeedPlan:
         if not isinstance(data, dict):
-            raise self.fail((), "a seed document is an object with users, groups, rooms and events.")
+            raise self.fail((), f"a seed document is an object with {', '.join(TOP_LEVEL)}.")
         for key in data:
             if key not in TOP_LEVEL:
                 raise self.fail((key,), f"unknown section (expected {', '.join(TOP_LEVEL)}).")
         plan = SeedPlan()
-        users = {address.lower() for address, _ in self._users(data, plan)}
+        users = {user.address.lower() for user in self._users(data, plan)}
         self._groups(data, plan, users)
-        if self._list(data, "rooms"):
-            raise self.fail(("rooms",), "room mailboxes are not supported by this server yet.")
+        self._room_lists(data, plan)
+        self._rooms(data, plan, users)
         self._calendars(data, plan)
-        self._events(data, plan)
+        self._events(data, plan, {room.address.lower() for room in plan.rooms})
         return plan
 
     def _list(self, data: dict[str, Any], key: str) -> list[Any]:
@@ -123,17 +140,76 @@ class _Reader:
             raise self.fail(where, "must be a non-empty string.")
         return value
 
-    def _users(self, data: dict[str, Any], plan: SeedPlan) -> list[tuple[str, str | None]]:
+    def _users(self, data: dict[str, Any], plan: SeedPlan) -> list[SeedUser]:
         for i, item in enumerate(self._list(data, "users")):
             where: Where = ("users", i)
             user = self._object(item, where, ("email", "name", "password", "mailboxSettings"))
             address = self._address(user.get("email"), (*where, "email"))
             name = self._text(user.get("name"), (*where, "name"), required=False)
-            for unsupported in ("password", "mailboxSettings"):
-                if user.get(unsupported) is not None:
-                    raise self.fail((*where, unsupported), "is not supported by this server yet.")
-            plan.users.append((address, name))
+            password = user.get("password")
+            if password is not None and (not isinstance(password, str) or not 0 < len(password) <= PASSWORD_MAX):
+                raise self.fail((*where, "password"), f"must be a string of 1 to {PASSWORD_MAX} characters.")
+            settings = self._settings(user.get("mailboxSettings"), (*where, "mailboxSettings"))
+            plan.users.append(SeedUser(address, name, self._label(where), password, settings))
         return plan.users
+
+    def _settings(self, value: Any, where: Where) -> dict[str, Any]:
+        """mailboxSettings as PATCH …/mailboxSettings takes them, each member checked as PATCH checks it."""
+        if value is None:
+            return {}
+        changes: dict[str, Any] = {}
+        for member, member_value in self._object(value, where, SETTINGS).items():
+            try:
+                change = settings_changes(Body({member: member_value}))
+                settings_rules.apply(settings_rules.MailboxSettings(), change)
+            except GraphError as error:
+                raise self.fail((*where, member), error.message) from None
+            changes.update(change)
+        return changes
+
+    def _room_lists(self, data: dict[str, Any], plan: SeedPlan) -> None:
+        for i, item in enumerate(self._list(data, "roomLists")):
+            where: Where = ("roomLists", i)
+            entry = self._object(item, where, ("email", "name"))
+            address = self._address(entry.get("email"), (*where, "email"))
+            plan.room_lists.append((address, self._text(entry.get("name"), (*where, "name")) or address))
+
+    def _rooms(self, data: dict[str, Any], plan: SeedPlan, users: set[str]) -> None:
+        for i, item in enumerate(self._list(data, "rooms")):
+            where: Where = ("rooms", i)
+            room = self._object(item, where, ROOM_FIELDS)
+            address = self._address(room.get("email"), (*where, "email"))
+            if address.lower() in users:
+                raise self.fail((*where, "email"), f"'{address}' is already one of the document's users.")
+            name = self._text(room.get("name"), (*where, "name")) or address
+            list_address = self._address(room["list"], (*where, "list")) if room.get("list") is not None else None
+            properties: dict[str, Any] = {}
+            for key, kind in (("capacity", int), ("floor", int), ("building", str), ("accessible", bool)):
+                if room.get(key) is not None:
+                    properties[key] = self._typed(room[key], (*where, key), kind, 0 if key == "capacity" else None)
+            policy: dict[str, Any] = {}
+            for key, (field_name, kind, low, high) in POLICY.items():
+                if room.get(key) is not None:
+                    policy[field_name] = self._typed(room[key], (*where, key), kind, low, high)
+            if room.get("processing") is not None:
+                if room["processing"] not in PROCESSING:
+                    raise self.fail((*where, "processing"), f"must be one of {', '.join(PROCESSING)}.")
+                policy["automate"] = room["processing"]
+            settings = self._settings(room.get("mailboxSettings"), (*where, "mailboxSettings"))
+            plan.rooms.append(SeedRoom(address, name, self._label(where), list_address, properties,
+                                       BookingPolicy(**policy), settings))
+
+    def _typed(self, value: Any, where: Where, kind: type, low: int | None = None, high: int | None = None) -> Any:
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(where, "must be a whole number.")
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(where, "must be true or false.")
+        if kind is str and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(where, "must be a non-empty string.")
+        if kind is int and ((low is not None and value < low) or (high is not None and value > high)):
+            bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+            raise self.fail(where, f"must be {bounds}.")
+        return value
 
     def _groups(self, data: dict[str, Any], plan: SeedPlan, users: set[str]) -> None:
         for i, item in enumerate(self._list(data, "groups")):
@@ -176,7 +252,7 @@ class _Reader:
         line = self.lines.get(where)
         return f"{where[0]}[{where[1]}]" + (f" (line {line})" if line else "")
 
-    def _events(self, data: dict[str, Any], plan: SeedPlan) -> None:
+    def _events(self, data: dict[str, Any], plan: SeedPlan, rooms: set[str]) -> None:
         for i, item in enumerate(self._list(data, "events")):
             where: Where = ("events", i)
             if not isinstance(item, dict):
@@ -188,7 +264,8 @@ class _Reader:
             if not isinstance(answers, dict):
                 raise self.fail((*where, "answers"), "must map attendee addresses to accept, tentativelyAccept or decline.")
             for attendee, answer in answers.items():
-                self._address(attendee, (*where, "answers", attendee))
+                if self._address(attendee, (*where, "answers", attendee)).lower() in rooms:
+                    raise self.fail((*where, "answers", attendee), "is a room: it answers by its booking policy.")
                 if answer not in ANSWERS:
                     raise self.fail((*where, "answers", attendee), f"must be one of {', '.join(ANSWERS)}.")
             try:

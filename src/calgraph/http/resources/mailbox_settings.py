@@ -94,7 +94,7 @@ def _enum(members: tuple[str, ...], value: Any, type_name: str) -> str:
     return rules.enum_member(members, value, literal_error(value, type_name))
 
 
-def _changes(body: Body) -> dict[str, Any]:
+def settings_changes(body: Body) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for name in body.sent():
         value, lowered = body.data[name], name.lower()
@@ -118,7 +118,7 @@ def _changes(body: Body) -> dict[str, Any]:
 
 def patch_settings(ctx: RequestContext) -> Reply:
     body = Body(ctx.json())
-    mailbox, s = service.update_settings(ctx.runtime, ctx.principal, *_owner(ctx), _changes(body))
+    mailbox, s = service.update_settings(ctx.runtime, ctx.principal, *_owner(ctx), settings_changes(body))
     members = _members(ctx, mailbox, s)
     by_lower = {name.lower(): name for name in members}
     sent = [by_lower[n.lower()] for n in body.sent() if n.lower() in by_lower]
