@@ -1,7 +1,7 @@
 """Messages' single-value extended properties, indexed for $filter as events' are; filled from the
 messages already stored.
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06
 """
@@ -13,7 +13,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
