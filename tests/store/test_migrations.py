@@ -109,7 +109,7 @@ def test_downgrade_to_base_and_back(blank_url: str) -> None:
 
 
 def test_message_extended_properties_are_filled_from_stored_messages(blank_url: str) -> None:
-    """0011 indexes the extended properties of messages stored before it (they were only in the JSON)."""
+    """0010 indexes the extended properties of messages stored before it (they were only in the JSON)."""
     from calgraph.core.model import MailFolder, Message, SingleValueProperty
     from tests.store.builders import T0, build_mailbox
 
