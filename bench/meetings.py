@@ -261,7 +261,7 @@ async def run_calgraph(args: argparse.Namespace, workdir: Path, workers: int, du
         db_url = args.postgres_url
         reset_postgres(db_url)
     else:
-        db_url = f"sqlite:///{workdir / ('calgraph-' + name.replace(' ', '').replace(',', '-') + '.db')}"
+        db_url = f"sqlite:///{tempfile.mkstemp(dir=workdir, prefix='calgraph-', suffix='.db')[1]}"   # one per run
     say(f"calgraph ({name}) on {args.backend}: seeding {args.users} users in-process")
     users, app_token = seed(db_url, args.users)
     argv = [*CALGRAPH_SERVE, "--db", db_url, "--workers", str(workers),

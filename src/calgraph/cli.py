@@ -100,7 +100,9 @@ class Durability(str, Enum):
     normal = "normal"
 
 
-DEFAULT_DURABILITY = Durability.normal
+# Measured with bench/meetings.py (docs/speed.md): under group commit, syncing every commit costs the
+# meeting answers less than the 15% that would have made speed the default.
+DEFAULT_DURABILITY = Durability.full
 
 # Idle keep-alive connections are closed after this long: longer than clients keep theirs (httpx: 5 s,
 # uvicorn's own default), so a client never sends a request on a connection the server is closing.
