@@ -167,6 +167,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict:
         seen["settings"], seen["store"] = settings, store
         with store.unit_of_work() as uow:  # the store handed over is migrated and open
             seen["users_at_start"] = [u.address for u in uow.list_mailboxes("user", _query()).items]
+            seen["synchronous"] = uow.conn.exec_driver_sql("PRAGMA synchronous").scalar()
         return "the-app"
 
     def seed_demo(store):
@@ -209,6 +210,13 @@ def test_serve_wires_settings_store_and_uvicorn(db: str, fake_server: dict) -> N
     assert fake_server["run"] == ("the-app", "0.0.0.0", 9001)
     assert fake_server["users_at_start"] == [] and "seeded" not in fake_server
     assert "http://127.0.0.1:9001/v1.0" in out and "calgraph users add" in out and "calgraph token" in out
+
+
+def test_serve_is_durable_by_default(db: str, fake_server: dict) -> None:
+    run("serve", "--db", db)
+    assert fake_server["synchronous"] == 2   # FULL
+    run("serve", "--db", db, "--durability", "normal")
+    assert fake_server["synchronous"] == 1
 
 
 def test_serve_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_server: dict) -> None:
