@@ -1,6 +1,7 @@
 """The data of bench/calendar_view.py, in both shapes: Graph event bodies and one iCalendar file.
 
     make_dataset(seed, series, singles, around) -> [Spec]   deterministic weekly series + single events
+    make_berlin_dataset(seed, series, singles, year) -> [Spec]   the issue's set: one zone, noEnd + 30-count series
     graph_body(spec) -> dict                                 POST /me/events body (with `recurrence`)
     icalendar_text(specs) -> bytes                           one VCALENDAR: a VEVENT per spec + VTIMEZONEs
     radicale_config(folder) -> str                           a Radicale 3 config for a throw-away server
@@ -72,6 +73,27 @@ def make_dataset(seed: int, series: int, singles: int, around: tuple[datetime, d
     for n in range(singles):
         day = first - timedelta(days=365) + timedelta(days=rng.randrange(span))
         specs.append(Spec(f"single-{n:05d}@bench.test", rng.choice(ZONES), _at(rng, day), rng.randrange(30, 91, 15)))
+    return specs
+
+
+def make_berlin_dataset(seed: int, series: int, singles: int, year: tuple[datetime, datetime],
+                        zone: str = "Europe/Berlin") -> list[Spec]:
+    """`series` weekly series on one weekday each in `zone`, three in four with no end and the rest ending
+    after 30 occurrences, started in the eight weeks around `year`'s start; then `singles` single events
+    spread over `year`. Deterministic from `seed`."""
+    rng = random.Random(seed)
+    first, last = year[0].date(), year[1].date()
+    specs = []
+    for n in range(series):
+        day = first + timedelta(days=rng.randrange(-28, 28))
+        count = 30 if n % 4 == 3 else 0
+        specs.append(Spec(f"series-{n:04d}@bench.test", zone, _at(rng, day), rng.randrange(30, 91, 15),
+                          (DAYS[day.weekday()],), count))
+    rng = random.Random(seed * 7919 + 1)
+    span = (last - first).days
+    for n in range(singles):
+        day = first + timedelta(days=rng.randrange(span))
+        specs.append(Spec(f"single-{n:05d}@bench.test", zone, _at(rng, day), rng.randrange(30, 91, 15)))
     return specs
 
 

@@ -1,157 +1,57 @@
-"""Benchmark: calgraph's calendarView against Radicale 3's CalDAV expand, on the same data, in the same run.
+"""Benchmark: calgraph's calendarView against a naive baseline (and optionally Radicale), same data, same run.
 
-    pip install -e '.[test,bench]'            # radicale==3.9.0 is the bench extra
-    python bench/calendar_view.py --quick --singles 1000   # smoke run, 1-2 minutes (no 10k/1k growth line)
-    python bench/calendar_view.py --quick     # one repetition per Radicale query, both datasets: ~10 minutes,
-                                              # mostly Radicale taking in 10,200 events (minutes) and expanding
-    python bench/calendar_view.py             # full run: longer still (Radicale takes seconds per query)
-    python bench/calendar_view.py --help      # --series, --singles, --reps, --radicale-reps, --keep DIR, ...
+    pip install -e '.[test,bench]'
+    python bench/calendar_view.py --quick                    # latencies, ~1-2 minutes
+    python bench/calendar_view.py --quick --wrk 1 2 4        # and requests/s under wrk for 1, 2, 4 workers
+    python bench/calendar_view.py --backend postgres --postgres-url postgresql://u:p@127.0.0.1/db --quick --wrk 1 2 4
+    python bench/calendar_view.py --radicale --dataset mixed --singles 1000 10000   # Radicale's CalDAV expand too
+    python bench/calendar_view.py --help
 
-Per dataset (200 weekly series plus 1,000, then 10,000 single events; bench/caldav_seed.py makes them,
-deterministic from --seed), one server at a time so the two never compete for the cores:
+The data (bench/caldav_seed.py, deterministic from --seed): `--dataset berlin` (the default) is 200
+weekly series in Europe/Berlin, 150 with no end and 50 ending after 30 occurrences, plus --singles
+(1,000) single events over the measured year; `--dataset mixed` has ten zones and every kind of range.
 
-1. calgraph: a fresh SQLite file; one user and a delegated token seeded in-process (meetings.seed), the
-   events created in-process through calgraph.services.events.create_event from Graph-shaped bodies
-   (the series with a `recurrence`); then `python -m calgraph serve` and, per window (one week, one
-   year), GET /v1.0/me/calendarView?startDateTime=..&endDateTime=..&$top=1000 following every
-   @odata.nextLink. One "request" is that whole sequence of pages; its latency is measured client side
-   (http.client on one keep-alive connection), after a warm-up, as the time until the last page is
-   received, as Radicale's is: each page's nextLink is read from the end of its bytes, and every page is
-   parsed as JSON (and its items counted) after the clock stops. That parse is timed too and shown
-   beside it ("+ JSON parse"), with the ratio it gives; the verdict uses the answers' time.
-2. Radicale 3 (`python -m radicale`, filesystem storage in the work directory, no auth): the same
-   events as one VCALENDAR (a VEVENT with RRULE per series, TZID + VTIMEZONE) PUT onto the collection
-   in one request (Radicale splits it by UID; --radicale-upload items PUTs one .ics per event instead),
-   then a calendar-query REPORT (Depth: 1) with <C:expand> and a <C:time-range> filter on the same
-   window; the instances returned are the VEVENTs in the calendar-data (counted in the answer's bytes,
-   not parsed).
+One server at a time, each a subprocess, so they never compete for the cores:
+1. calgraph on a fresh database (SQLite file, or --backend postgres on a reset database): one user and
+   token seeded in-process, the events created through calgraph.services.events.create_event from
+   Graph-shaped bodies; `calgraph serve`, then per window (one week, one year) GET
+   /v1.0/me/calendarView?startDateTime=..&endDateTime=..&$top=1000 following every @odata.nextLink.
+   One query is that whole sequence of pages, timed client side (http.client, one keep-alive
+   connection) after a warm-up, until the last page is received; the pages are parsed after the clock
+   stops (shown as "+ parse"). Then the mailbox's events as calgraph serves them (GET /me/events) are
+   written to a JSON file.
+2. The naive baseline (bench/naive_view_app.py: the same Starlette + uvicorn stack, the events loaded from
+   that file, each request expanded with dateutil's rrule and rendered with json.dumps) answers the same
+   queries. Every page of both is compared item by item (parsed JSON), then byte by byte.
+3. With --wrk N..: requests/s of the week's calendarView (one page) under wrk (-t1, --connections),
+   the baseline, then calgraph serve --workers N for each N, with each server's CPU per request.
+4. With --radicale: Radicale 3's CalDAV expand on the same windows (bench/view_radicale.py).
 
-The windows start and end at minute 07 (UTC) while every event starts and ends on a quarter hour, so
-no instance touches an edge: Graph's overlap rule and Radicale's (which includes an instance starting
-exactly at the end) cannot disagree there. The item counts of both servers are printed side by side;
-a difference is reported, not failed.
-
-Targets (the issue): week view >= 50x faster than Radicale (p50 over p50), the year (every page)
->= 30x, and calgraph's week view with 10,000 singles within 1.5x of its cost with 1,000.
-Exit status: 0 PASS, 1 FAIL, 2 a server failed (calgraph's calendarView or Radicale's REPORT did not
-answer, or a server did not start): the rows concerned say so.
+Targets (the issue): the year (every page) >= 3x faster than the naive baseline, the week >= 6x
+(p50 over p50). Exit status: 0 PASS, 1 a target missed, 2 a server failed or the pages differ.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
 import math
-import re
 import shutil
 import sys
 import tempfile
 import time
-import urllib.parse
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import caldav_seed as data      # bench/caldav_seed.py: the events, as Graph bodies and as iCalendar
-import meetings as bench        # bench/meetings.py: Server, say, seed
+import meetings as bench        # bench/meetings.py: seed (users and tokens), reset_postgres, CALGRAPH_SERVE
+from servers import Server, machine, say
+from view_common import PAGE, WINDOWS, YEAR, Client, Plan, Timing, graph_query, timed
+from view_naive import Throughput, compare_pages, export_events, start_naive, throughput
 
-UTC = timezone.utc
-YEAR = (datetime(2026, 1, 5, 0, 7, tzinfo=UTC), datetime(2027, 1, 4, 0, 7, tzinfo=UTC))
-WEEK = (datetime(2026, 6, 1, 0, 7, tzinfo=UTC), datetime(2026, 6, 8, 0, 7, tzinfo=UTC))
-WINDOWS = {"week": WEEK, "year": YEAR}
-TARGETS = {"week": 50.0, "year": 30.0}
-GROWTH_TARGET = 1.5         # calgraph week p50 with the most singles / with the fewest
-PAGE = 1000
-REQUEST_TIMEOUT = 600.0
-RADICALE_USER = "bench"
-RADICALE_LAUNCH = ("import sys; from radicale.__main__ import run; a = sys.argv[1:]; "
-                   "sys.argv = ['radicale', '--config', a[0], '--server-hosts', "
-                   "a[a.index('--host') + 1] + ':' + a[a.index('--port') + 1]]; run()")
+TARGETS = {"week": 6.0, "year": 3.0}      # x the naive baseline (p50 over p50)
+ONE_PAGE = 100_000                        # the baseline's reference query: the whole year in one page
+ONE_YEAR_PAGE = "year, one page"
 
-
-@dataclass
-class Timing:
-    server: str                 # "calgraph" | "radicale"
-    singles: int
-    window: str
-    latencies: list[float] = field(default_factory=list)   # seconds per whole query (every page)
-    parsing: list[float] = field(default_factory=list)     # the client's JSON parse of those pages
-    items: int | None = None
-    pages: int = 0
-    error: str = ""
-
-    def percentile(self, p: float, parsed: bool = False) -> float:
-        ordered = sorted(self.latencies if not parsed else
-                         [latency + parse for latency, parse in zip(self.latencies, self.parsing)])
-        if not ordered:
-            return math.nan
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
-
-
-@dataclass
-class Plan:
-    series: int
-    singles: tuple[int, ...]
-    reps: dict[str, int]            # calgraph repetitions per window
-    radicale_reps: dict[str, int]
-    warmup: int
-    upload: str
-    seed: int
-
-
-# -- HTTP ------------------------------------------------------------------------------------------
-
-class Client:
-    """One keep-alive HTTP/1.1 connection (http.client: far less client CPU than httpx)."""
-
-    def __init__(self, origin: str) -> None:
-        parsed = urllib.parse.urlsplit(origin)
-        self.connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=REQUEST_TIMEOUT)
-
-    def send(self, method: str, path: str, headers: dict[str, str], body: bytes | None = None) -> tuple[int, bytes]:
-        self.connection.request(method, path, body=body, headers=headers)
-        answer = self.connection.getresponse()
-        return answer.status, answer.read()
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def utc_text(moment: datetime, caldav: bool = False) -> str:
-    return moment.strftime("%Y%m%dT%H%M%SZ" if caldav else "%Y-%m-%dT%H:%M:%SZ")
-
-
-Query = Callable[[], tuple[int, int, float]]   # -> items, pages, seconds of it not to count (parsing)
-
-
-def timed(query: Query, timing: Timing, reps: int, warmup: int) -> Timing:
-    """Run `query` warmup + reps times; a failure ends the row with its message."""
-    try:
-        for n in range(warmup + reps):
-            started = time.perf_counter()
-            items, pages, parsing = query()
-            elapsed = time.perf_counter() - started - parsing
-            if n >= warmup:
-                timing.latencies.append(elapsed)
-                timing.parsing.append(parsing)
-            if timing.items is not None and items != timing.items:
-                timing.error = f"item count changed between repetitions: {timing.items} then {items}"
-            timing.items, timing.pages = items, pages
-    except (RuntimeError, OSError, http.client.HTTPException, ValueError) as e:
-        timing.error = str(e)[:400] or repr(e)
-    if not reps and not timing.error:
-        return timing
-    bench.say(f"  {timing.server:<8} {timing.window:<4} {len(timing.latencies)} reps  "
-              f"p50 {timing.percentile(50) * 1000:9.1f} ms  p99 {timing.percentile(99) * 1000:9.1f} ms  "
-              f"items {timing.items} ({timing.pages} pages)"
-              + (f"  + JSON parse p50 {timing.percentile(50, True) * 1000:9.1f} ms" if any(timing.parsing) else "")
-              + (f"  ERROR {timing.error}" if timing.error else ""))
-    return timing
-
-
-# -- calgraph --------------------------------------------------------------------------------------
 
 def seed_calgraph(db_url: str, specs: list[data.Spec]) -> str:
     """One user and their token (meetings.seed), then every event through the service layer, each in
@@ -179,203 +79,179 @@ def seed_calgraph(db_url: str, specs: list[data.Spec]) -> str:
     return users[0].token
 
 
-NEXT_LINK = re.compile(rb'"@odata\.nextLink":("(?:[^"\\]|\\.)*")')
+class Run:
+    """One dataset's run: the database, the token, the timings, the pages kept for the comparison."""
 
+    def __init__(self, args: argparse.Namespace, plan: Plan, singles: int, workdir: Path) -> None:
+        self.args, self.plan, self.singles, self.workdir = args, plan, singles, workdir
+        self.timings: list[Timing] = []
+        self.rows: list[Throughput] = []
+        self.problems: list[str] = []
+        self.identical = False
+        self.pages: dict[tuple[str, str], list[bytes]] = {}
+        self.seconds = 0.0
+        if args.backend == "postgres":
+            self.db_url = args.postgres_url
+            bench.reset_postgres(self.db_url)
+        else:
+            self.db_url = f"sqlite:///{workdir / f'calgraph-{singles}.db'}"
+        self.events_file = workdir / f"events-{singles}.json"
+        self.token = ""
 
-def calendar_view_query(client: Client, token: str, window: tuple[datetime, datetime]) -> Query:
-    first = (f"/v1.0/me/calendarView?startDateTime={utc_text(window[0])}&endDateTime={utc_text(window[1])}"
-             f"&$top={PAGE}")
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-
-    def query() -> tuple[int, int, float]:
-        """Every page, each nextLink read from the end of its page (the answer's last member); then every
-        page parsed, its items counted and its nextLink checked: that part's seconds are returned."""
-        path: str | None = first
-        answers: list[tuple[bytes, str | None]] = []
-        while path:
-            status, body = client.send("GET", path, headers)
-            if status != 200:
-                raise RuntimeError(f"calendarView answered {status}: {body[:300].decode(errors='replace')}")
-            found = NEXT_LINK.search(body, max(0, len(body) - 4096))
-            link = json.loads(found.group(1)) if found else None
-            answers.append((body, link))
-            path = None
-            if link:
-                parts = urllib.parse.urlsplit(link)
-                path = f"{parts.path}?{parts.query}"
+    def seed(self, specs: list[data.Spec]) -> None:
+        say(f"calgraph on {self.args.backend}, {self.plan.series} series + {self.singles} singles: seeding in-process")
         started = time.perf_counter()
-        items = 0
-        for body, link in answers:
-            page = json.loads(body)
-            items += len(page["value"])
-            if page.get("@odata.nextLink") != link:
-                raise RuntimeError(f"a nextLink read from the end of a page was not the page's: {link!r}")
-        return items, len(answers), time.perf_counter() - started
-    return query
+        self.token = seed_calgraph(self.db_url, specs)
+        self.seconds = time.perf_counter() - started
+        say(f"  seeded {len(specs)} events in {self.seconds:.1f} s")
+
+    def calgraph(self, workers: int = 1) -> Server:
+        return Server(f"calgraph-{self.singles}-w{workers}", [*bench.CALGRAPH_SERVE, "--db", self.db_url, "--workers",
+                                                              str(workers)], "/v1.0/me", 401, self.workdir).start()
+
+    def latencies(self, server: Server, name: str) -> None:
+        client = Client(server.origin)
+        try:
+            for window_name, window in WINDOWS.items():
+                kept: list[bytes] = []
+                self.pages[(name, window_name)] = kept
+                self.timings.append(timed(graph_query(client, self.token, window, kept),
+                                          Timing(name, self.singles, window_name), self.plan.reps[window_name],
+                                          self.plan.warmup))
+            if name == "naive":   # a reference: the whole year in one answer (one expansion, no paging)
+                self.timings.append(timed(graph_query(client, self.token, YEAR, top=ONE_PAGE),
+                                          Timing(name, self.singles, ONE_YEAR_PAGE), self.plan.reps["year"],
+                                          self.plan.warmup))
+            if name == "calgraph":
+                count = export_events(client, self.token, self.events_file)
+                say(f"  {count} events (masters and singles) exported for the baseline")
+        finally:
+            client.close()
+
+    def measure(self, specs: list[data.Spec]) -> None:
+        self.seed(specs)
+        server = self.calgraph()
+        try:
+            self.latencies(server, "calgraph")
+        finally:
+            stop(server)
+        server = start_naive(self.events_file, self.workdir, f"naive-{self.singles}")
+        try:
+            self.latencies(server, "naive")
+            if self.args.wrk:
+                self.rows.append(throughput(server, "naive", 1, self.token, self.args.connections, self.args.seconds))
+        finally:
+            stop(server)
+        same = True
+        for window_name in WINDOWS:
+            found, identical = compare_pages(window_name, self.pages[("calgraph", window_name)],
+                                             self.pages[("naive", window_name)])
+            self.problems += found
+            same &= identical
+        self.identical = same and not self.problems
+        for workers in self.args.wrk or ():
+            server = self.calgraph(workers)
+            try:
+                self.rows.append(throughput(server, "calgraph", workers, self.token, self.args.connections,
+                                            self.args.seconds))
+            finally:
+                stop(server)
+        if "radicale" in self.plan.baselines:
+            import view_radicale
+
+            theirs, _seconds = view_radicale.run_radicale(self.plan, specs, self.singles, self.workdir)
+            self.timings += theirs
 
 
-def run_calgraph(plan: Plan, specs: list[data.Spec], singles: int, workdir: Path) -> tuple[list[Timing], float]:
-    db_url = f"sqlite:///{workdir / f'calgraph-{singles}.db'}"
-    bench.say(f"calgraph, {plan.series} series + {singles} singles: seeding in-process")
-    started = time.perf_counter()
-    token = seed_calgraph(db_url, specs)
-    seconds = time.perf_counter() - started
-    bench.say(f"  seeded {len(specs)} events in {seconds:.1f} s")
-    server = bench.Server(f"calgraph-{singles}", [*bench.CALGRAPH_SERVE, "--db", db_url], "/v1.0/me", 401,
-                          workdir).start()
-    client = Client(server.origin)
-    try:
-        return [timed(calendar_view_query(client, token, window), Timing("calgraph", singles, name),
-                      plan.reps[name], plan.warmup) for name, window in WINDOWS.items()], seconds
-    finally:
-        client.close()
-        server.stop()
-        log = server.log()
-        if "Traceback" in log:
-            bench.say(f"calgraph logged a traceback (see {server.log_path}):\n{log[log.index('Traceback'):][:2000]}")
-
-
-# -- Radicale --------------------------------------------------------------------------------------
-
-def start_radicale(workdir: Path, singles: int) -> bench.Server:
-    storage = workdir / f"radicale-{singles}"
-    config = workdir / f"radicale-{singles}.conf"
-    config.write_text(data.radicale_config(str(storage)))   # host and port: RADICALE_LAUNCH's --server-hosts
-    return bench.Server(f"radicale-{singles}", [sys.executable, "-c", RADICALE_LAUNCH, str(config)], "/.web", 200,
-                        workdir).start()
-
-
-def seed_radicale(client: Client, plan: Plan, specs: list[data.Spec]) -> float:
-    """The events into /bench/calendar/; returns the seconds the upload took (building the iCalendar
-    text not included)."""
-    auth = {"Authorization": "Basic YmVuY2g6eA=="}          # bench:x; auth type none accepts any password
-    collection = f"/{RADICALE_USER}/calendar/"
-    if plan.upload == "batch":
-        text = data.icalendar_text(specs)
-        started = time.perf_counter()
-        status, body = client.send("PUT", collection, {**auth, "Content-Type": "text/calendar"}, text)
-        if status not in (200, 201, 204):
-            raise RuntimeError(f"Radicale PUT of the collection answered {status}: {body[:300]!r}")
-        return time.perf_counter() - started
-    items = data.icalendar_items(specs)
-    started = time.perf_counter()
-    status, body = client.send("MKCALENDAR", collection, auth)
-    if status != 201:
-        raise RuntimeError(f"Radicale MKCALENDAR answered {status}: {body[:300]!r}")
-    for uid, text in items:
-        status, body = client.send("PUT", f"{collection}{urllib.parse.quote(uid)}.ics",
-                                   {**auth, "Content-Type": "text/calendar"}, text)
-        if status not in (201, 204):
-            raise RuntimeError(f"Radicale PUT {uid} answered {status}: {body[:300]!r}")
-    return time.perf_counter() - started
-
-
-def expand_query(client: Client, window: tuple[datetime, datetime]) -> Query:
-    start, end = utc_text(window[0], caldav=True), utc_text(window[1], caldav=True)
-    body = f"""<?xml version="1.0" encoding="utf-8"?>
-<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-  <D:prop><C:calendar-data><C:expand start="{start}" end="{end}"/></C:calendar-data></D:prop>
-  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
-    <C:time-range start="{start}" end="{end}"/>
-  </C:comp-filter></C:comp-filter></C:filter>
-</C:calendar-query>""".encode()
-    headers = {"Authorization": "Basic YmVuY2g6eA==", "Depth": "1", "Content-Type": "application/xml"}
-
-    def query() -> tuple[int, int, float]:
-        status, answer = client.send("REPORT", f"/{RADICALE_USER}/calendar/", headers, body)
-        if status != 207:
-            raise RuntimeError(f"Radicale REPORT answered {status}: {answer[:300].decode(errors='replace')}")
-        return answer.count(b"BEGIN:VEVENT"), 1, 0.0   # one VEVENT per expanded instance
-    return query
-
-
-def run_radicale(plan: Plan, specs: list[data.Spec], singles: int, workdir: Path) -> tuple[list[Timing], float]:
-    server = start_radicale(workdir, singles)
-    client = Client(server.origin)
-    try:
-        bench.say(f"Radicale on {server.origin}, {plan.series} series + {singles} singles: "
-                  f"uploading ({plan.upload})")
-        seconds = seed_radicale(client, plan, specs)
-        bench.say(f"  uploaded {len(specs)} events in {seconds:.1f} s")
-        # one week query first: Radicale parses every item of the collection on each expand REPORT,
-        # so this warms its caches for both windows
-        timed(expand_query(client, WEEK), Timing("radicale", singles, "warm-up"), 0, 1)
-        return [timed(expand_query(client, window), Timing("radicale", singles, name), plan.radicale_reps[name], 0)
-                for name, window in WINDOWS.items()], seconds
-    finally:
-        client.close()
-        server.stop()
+def stop(server: Server) -> None:
+    server.stop()
+    log = server.log()
+    if "Traceback" in log:
+        say(f"{server.name} logged a traceback (see {server.log_path}):\n{log[log.index('Traceback'):][:2000]}")
 
 
 # -- report ----------------------------------------------------------------------------------------
 
-def report(plan: Plan, timings: list[Timing], seeding: dict[int, float]) -> int:
+def report(args: argparse.Namespace, plan: Plan, runs: list[Run]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=200)
-    table = Table(title=f"calendarView (all pages, $top={PAGE}) vs. Radicale {radicale_version()} CalDAV "
-                        f"calendar-query with expand; {plan.series} weekly series + N single events")
-    for column in ("singles", "window", "calgraph p50 ms", "p99 ms", "+ JSON parse p50", "Radicale p50 ms", "p99 ms",
-                   "items calgraph / Radicale", "Radicale / calgraph", "with parse", "target", ""):
-        table.add_column(column, justify="left" if column in ("window", "", "target") else "right")
-    find = {(t.server, t.singles, t.window): t for t in timings}
+    console = Console(width=None if Console().is_terminal else 200)
     failed = broken = False
-    notes = []
-    for singles in plan.singles:
+    for run in runs:
+        table = Table(title=f"calendarView (every page, $top={PAGE}) on {args.backend}, {plan.series} weekly series "
+                            f"+ {run.singles:,} singles ({plan.dataset}): calgraph vs. the naive baseline")
+        for column in ("window", "items", "pages", "calgraph p50 ms", "p99", "+ parse", "naive p50 ms", "p99",
+                       "x naive", "target", "", *(["Radicale p50 ms", "x Radicale"] if "radicale" in plan.baselines
+                                                   else [])):
+            table.add_column(column, justify="left" if column in ("window", "", "target") else "right")
+        find = {(t.server, t.window): t for t in run.timings}
         for window in WINDOWS:
-            ours, theirs = find[("calgraph", singles, window)], find[("radicale", singles, window)]
-            ok_ours, ok_theirs = not ours.error and ours.latencies, not theirs.error and theirs.latencies
-            ratio = theirs.percentile(50) / ours.percentile(50) if ok_ours and ok_theirs else None
-            parsed = theirs.percentile(50) / ours.percentile(50, True) if ok_ours and ok_theirs else None
+            ours, naive = find[("calgraph", window)], find[("naive", window)]
+            ok_ours, ok_naive = not ours.error and ours.latencies, not naive.error and naive.latencies
+            ratio = naive.percentile(50) / ours.percentile(50) if ok_ours and ok_naive else None
             if ratio is None:
                 broken = True
-                verdict = "[red]calgraph's calendarView failed[/]" if not ok_ours else "[red]Radicale failed[/]"
+                verdict = "[red]a server failed[/]"
             else:
                 ok = ratio >= TARGETS[window]
                 failed |= not ok
                 verdict = "[green]PASS[/]" if ok else "[red]FAIL[/]"
-            if ours.items is not None and theirs.items is not None and ours.items != theirs.items:
-                notes.append(f"{singles} singles, {window}: calgraph returned {ours.items} items, "
-                             f"Radicale {theirs.items} instances ({ours.items - theirs.items:+d})")
-            for t in (ours, theirs):
-                if t.error:
-                    notes.append(f"{t.server}, {singles} singles, {window}: {t.error}")
-            table.add_row(f"{singles:,}", window, ms(ours, 50), ms(ours, 99), ms(ours, 50, True), ms(theirs, 50),
-                          ms(theirs, 99), f"{count(ours)} / {count(theirs)}", "" if ratio is None else f"{ratio:.1f}x",
-                          "" if parsed is None else f"{parsed:.1f}x", f">= {TARGETS[window]:g}x", verdict)
-        table.add_section()
-    console.print(table)
-
-    low, high = min(plan.singles), max(plan.singles)
-    week_low, week_high = find[("calgraph", low, "week")], find[("calgraph", high, "week")]
-    if low == high:
-        console.print("week cost growth: one dataset only, no growth target")
-    elif week_low.latencies and week_high.latencies and not week_low.error and not week_high.error:
-        growth = week_high.percentile(50) / week_low.percentile(50)
-        ok = growth <= GROWTH_TARGET
-        failed |= not ok
-        console.print(f"calgraph week p50 with {high:,} singles / with {low:,}: {growth:.2f}x "
-                      f"(target <= {GROWTH_TARGET}x) " + ("[green]PASS[/]" if ok else "[red]FAIL[/]"))
-    else:
-        broken = True
-        console.print(f"calgraph week p50 with {high:,} / {low:,} singles: [red]unavailable[/] (calendarView failed)")
-    console.print("Seeding: " + "; ".join(f"{s:,} singles: calgraph {seeding.get(('calgraph', s), math.nan):.1f} s "
-                                          f"in-process, Radicale {seeding.get(('radicale', s), math.nan):.1f} s "
-                                          f"({plan.upload} upload)" for s in plan.singles))
-    console.print(f"Repetitions: calgraph {plan.reps['week']} (week) / {plan.reps['year']} (year) after "
-                  f"{plan.warmup} warm-up; Radicale {plan.radicale_reps['week']} / {plan.radicale_reps['year']} "
-                  "after one warm-up week query. Latency = the whole query, every page received, client side; "
-                  "+ JSON parse: with the client's json.loads of every page (Radicale's answer is only counted).")
-    for note in notes:
-        console.print(f"[yellow]note[/]: {note}")
+            extra = []
+            radicale = find.get(("radicale", window))
+            if radicale is not None:
+                extra = [ms(radicale, 50), f"{radicale.percentile(50) / ours.percentile(50):.0f}x"
+                         if radicale.latencies and ours.latencies else "-"]
+            if ours.items != naive.items:
+                run.problems.append(f"{window}: calgraph returned {ours.items} items, the baseline {naive.items}")
+            table.add_row(window, count(ours), str(ours.pages), ms(ours, 50), ms(ours, 99), ms(ours, 50, True),
+                          ms(naive, 50), ms(naive, 99), "-" if ratio is None else f"{ratio:.1f}x",
+                          f">= {TARGETS[window]:g}x", verdict, *extra)
+        console.print(table)
+        single = find.get(("naive", ONE_YEAR_PAGE))
+        year = find[("calgraph", "year")]
+        if single is not None and single.latencies and year.latencies:
+            console.print(f"Reference: the baseline answering the year in one page ($top={ONE_PAGE:,}: one expansion, "
+                          f"no paging) p50 {ms(single, 50)} ms, {single.percentile(50) / year.percentile(50):.1f}x "
+                          "calgraph's year (every page)")
+        console.print("Same items, same order, both windows: " + ("[green]yes[/]" if not run.problems else "[red]no[/]")
+                      + "; every item byte-identical: " + ("[green]yes[/]" if run.identical else "[red]no[/]")
+                      + " (the pages differ in their nextLink: calgraph's carries $skiptoken and $skip, "
+                        "the baseline's $skip)")
+        if run.rows:
+            console.print(throughput_table(args, run))
+        for timing in run.timings:
+            if timing.error:
+                broken = True
+                console.print(f"[red]{timing.server} {timing.window}[/]: {timing.error}")
+        for problem in run.problems:
+            console.print(f"[red]differs[/]: {problem}")
+        broken |= bool(run.problems)
+    console.print(f"Machine: {machine()}. Repetitions: {plan.reps['week']} (week) / {plan.reps['year']} (year) "
+                  f"after {plan.warmup} warm-up per server. Latency = the whole query, every page received, client "
+                  "side; + parse: with the client's json.loads of every page.")
     if broken:
-        console.print("[red]A server failed: some targets could not be measured.[/]")
+        console.print("[red]A server failed or the answers differ: the figures mean little.[/]")
         return 2
     console.print("[green]PASS[/]" if not failed else "[red]FAIL[/]: a target was missed")
     return 1 if failed else 0
+
+
+def throughput_table(args: argparse.Namespace, run: Run):  # -> rich Table
+    from rich.table import Table
+
+    table = Table(title=f"calendarView of the week (one page) under wrk -t1 -c{args.connections}, {args.seconds:g} s, "
+                        f"on {args.backend}")
+    for column in ("server", "workers", "req/s", "x naive", "p50 ms", "p99 ms", "server CPU ms/req", "wrk CPU", "errors"):
+        table.add_column(column, justify="left" if column == "server" else "right")
+    base = next((r for r in run.rows if r.server == "naive"), None)
+    for row in run.rows:
+        ratio = row.load.rps / base.load.rps if base and base.load.rps and row is not base else None
+        table.add_row("naive baseline" if row.server == "naive" else "calgraph serve", str(row.workers),
+                      f"{row.load.rps:,.0f}", "" if ratio is None else f"{ratio:.2f}x", f"{row.load.p50_ms:.1f}",
+                      f"{row.load.p99_ms:.1f}", "" if row.server_ms is None else f"{row.server_ms:.2f}",
+                      f"{row.load.client_cpu:.0%}", str(row.load.errors))
+    return table
 
 
 def ms(timing: Timing, p: float, parsed: bool = False) -> str:
@@ -386,79 +262,81 @@ def count(timing: Timing) -> str:
     return "-" if timing.items is None else f"{timing.items:,}"
 
 
-def radicale_version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("radicale")
-    except Exception:
-        return "3"
-
-
 # -- main ------------------------------------------------------------------------------------------
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="calgraph calendarView vs. Radicale 3 CalDAV expand on the same data (SQLite).",
-        epilog="Exit status: 0 PASS, 1 FAIL (target missed), 2 a server failed.")
+        description="calgraph calendarView vs. a naive dateutil expansion (and Radicale) on the same data.",
+        epilog="Exit status: 0 PASS, 1 a target missed, 2 a server failed or the answers differ.")
+    parser.add_argument("--dataset", choices=("berlin", "mixed"), default="berlin",
+                        help="berlin: the issue's data (default); mixed: ten zones, every kind of range")
     parser.add_argument("--series", type=int, default=200, help="weekly series (default 200)")
-    parser.add_argument("--singles", type=int, nargs="+", metavar="N",
-                        help="single events, one dataset per value (default 1000 10000; quick the same)")
+    parser.add_argument("--singles", type=int, nargs="+", metavar="N", help="single events, a run per value "
+                        "(default 1000)")
     parser.add_argument("--reps", type=int, nargs=2, metavar=("WEEK", "YEAR"),
-                        help="calgraph repetitions per window (default 50 20; quick 10 1)")
+                        help="repetitions per window for calgraph and the baseline (default 50 20; quick 20 5)")
+    parser.add_argument("--warmup", type=int, help="warm-up queries per window (default 2; quick 1)")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres-url", help="a database for --backend postgres (its tables are dropped)")
+    parser.add_argument("--wrk", type=int, nargs="+", metavar="WORKERS",
+                        help="also measure requests/s under wrk, for calgraph serve --workers each value")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument("--seconds", type=float, help="wrk's duration per server (default 10; quick 4)")
+    parser.add_argument("--radicale", action="store_true", help="also Radicale 3's CalDAV expand (the bench extra)")
     parser.add_argument("--radicale-reps", type=int, nargs=2, metavar=("WEEK", "YEAR"),
                         help="Radicale repetitions per window (default 5 3; quick 1 1)")
-    parser.add_argument("--warmup", type=int, help="calgraph warm-up queries per window (default 2; quick 1)")
     parser.add_argument("--radicale-upload", choices=("batch", "items"), default="batch",
-                        help="batch: one PUT of the whole collection (default); items: MKCALENDAR, then one "
-                             "PUT per event (slow for 10,000)")
+                        help="batch: one PUT of the whole collection (default); items: one PUT per event")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the data")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (calgraph 10/1, Radicale 1/1); add --singles 1000 for a 1-2 minute smoke run")
-    parser.add_argument("--keep", metavar="DIR", type=Path,
-                        help="keep the databases, Radicale's storage and the logs in DIR")
-    return parser.parse_args(argv)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and shorter wrk runs")
+    parser.add_argument("--keep", metavar="DIR", type=Path, help="keep the databases, files and logs in DIR")
+    args = parser.parse_args(argv)
+    if args.backend == "postgres" and not args.postgres_url:
+        parser.error("--backend postgres needs --postgres-url")
+    if args.backend == "postgres" and args.singles and len(args.singles) > 1:
+        parser.error("--backend postgres takes one --singles value (one database)")
+    args.seconds = args.seconds or (4.0 if args.quick else 10.0)
+    return args
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
-    reps = args.reps or ((10, 1) if args.quick else (50, 20))
+    reps = args.reps or ((20, 5) if args.quick else (50, 20))
     radicale_reps = args.radicale_reps or ((1, 1) if args.quick else (5, 3))
     if min(*reps, *radicale_reps) < 1:
         raise SystemExit("repetitions must be >= 1")
-    return Plan(series=args.series, singles=tuple(args.singles or (1000, 10000)),
-                reps=dict(zip(WINDOWS, reps)), radicale_reps=dict(zip(WINDOWS, radicale_reps)),
+    return Plan(series=args.series, singles=tuple(args.singles or (1000,)), reps=dict(zip(WINDOWS, reps)),
+                radicale_reps=dict(zip(WINDOWS, radicale_reps)),
                 warmup=args.warmup if args.warmup is not None else 1 if args.quick else 2,
-                upload=args.radicale_upload, seed=args.seed)
+                upload=args.radicale_upload, seed=args.seed, dataset=args.dataset,
+                baselines=("naive", "radicale") if args.radicale else ("naive",))
 
 
-def run(plan: Plan, workdir: Path) -> tuple[list[Timing], dict]:
-    timings: list[Timing] = []
-    seeding: dict = {}
-    for singles in plan.singles:
-        specs = data.make_dataset(plan.seed, plan.series, singles, YEAR)
-        ours, seeding[("calgraph", singles)] = run_calgraph(plan, specs, singles, workdir)
-        theirs, seeding[("radicale", singles)] = run_radicale(plan, specs, singles, workdir)
-        timings += ours + theirs
-    return timings, seeding
+def dataset(plan: Plan, singles: int) -> list[data.Spec]:
+    if plan.dataset == "berlin":
+        return data.make_berlin_dataset(plan.seed, plan.series, singles, YEAR)
+    return data.make_dataset(plan.seed, plan.series, singles, YEAR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     plan = make_plan(args)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        workdir = args.keep
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="calgraph-bench-view-"))
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="calgraph-bench-view-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    runs = []
     try:
-        timings, seeding = run(plan, workdir)
+        for singles in plan.singles:
+            run = Run(args, plan, singles, workdir)
+            run.measure(dataset(plan, singles))
+            runs.append(run)
     except RuntimeError as e:          # a server did not start, or seeding failed
-        bench.say(f"failed: {e}")
+        say(f"failed: {e}")
         return 2
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    bench.say(f"done in {time.perf_counter() - started:.0f} s")
-    return report(plan, timings, seeding)
+    say(f"done in {time.perf_counter() - started:.0f} s")
+    return report(args, plan, runs)
 
 
 if __name__ == "__main__":
