@@ -117,11 +117,11 @@ class Run:
                 self.pages[(name, window_name)] = kept
                 self.timings.append(timed(graph_query(client, self.token, window, kept),
                                           Timing(name, self.singles, window_name), self.plan.reps[window_name],
-                                          self.plan.warmup))
+                                          self.plan.warmup, server.cpu_seconds))
             if name == "naive":   # a reference: the whole year in one answer (one expansion, no paging)
                 self.timings.append(timed(graph_query(client, self.token, YEAR, top=ONE_PAGE),
                                           Timing(name, self.singles, ONE_YEAR_PAGE), self.plan.reps["year"],
-                                          self.plan.warmup))
+                                          self.plan.warmup, server.cpu_seconds))
             if name == "calgraph":
                 count = export_events(client, self.token, self.events_file)
                 say(f"  {count} events (masters and singles) exported for the baseline")
@@ -182,7 +182,7 @@ def report(args: argparse.Namespace, plan: Plan, runs: list[Run]) -> int:
         table = Table(title=f"calendarView (every page, $top={PAGE}) on {args.backend}, {plan.series} weekly series "
                             f"+ {run.singles:,} singles ({plan.dataset}): calgraph vs. the naive baseline")
         for column in ("window", "items", "pages", "calgraph p50 ms", "p99", "+ parse", "naive p50 ms", "p99",
-                       "x naive", "target", "", *(["Radicale p50 ms", "x Radicale"] if "radicale" in plan.baselines
+                       "x naive", "target", "", "CPU ms/query calgraph / naive", "CPU x naive", *(["Radicale p50 ms", "x Radicale"] if "radicale" in plan.baselines
                                                    else [])):
             table.add_column(column, justify="left" if column in ("window", "", "target") else "right")
         find = {(t.server, t.window): t for t in run.timings}
@@ -206,14 +206,16 @@ def report(args: argparse.Namespace, plan: Plan, runs: list[Run]) -> int:
                 run.problems.append(f"{window}: calgraph returned {ours.items} items, the baseline {naive.items}")
             table.add_row(window, count(ours), str(ours.pages), ms(ours, 50), ms(ours, 99), ms(ours, 50, True),
                           ms(naive, 50), ms(naive, 99), "-" if ratio is None else f"{ratio:.1f}x",
-                          f">= {TARGETS[window]:g}x", verdict, *extra)
+                          f">= {TARGETS[window]:g}x", verdict, f"{cpu(ours)} / {cpu(naive)}",
+                          f"{naive.cpu_ms / ours.cpu_ms:.1f}x" if ours.cpu_ms and naive.cpu_ms else "-", *extra)
         console.print(table)
         single = find.get(("naive", ONE_YEAR_PAGE))
         year = find[("calgraph", "year")]
         if single is not None and single.latencies and year.latencies:
             console.print(f"Reference: the baseline answering the year in one page ($top={ONE_PAGE:,}: one expansion, "
                           f"no paging) p50 {ms(single, 50)} ms, {single.percentile(50) / year.percentile(50):.1f}x "
-                          "calgraph's year (every page)")
+                          f"calgraph's year (every page); server CPU {cpu(single)} ms/query"
+                          + (f", {single.cpu_ms / year.cpu_ms:.1f}x calgraph's" if single.cpu_ms and year.cpu_ms else ""))
         console.print("Same items, same order, both windows: " + ("[green]yes[/]" if not run.problems else "[red]no[/]")
                       + "; every item byte-identical: " + ("[green]yes[/]" if run.identical else "[red]no[/]")
                       + " (the pages differ in their nextLink: calgraph's carries $skiptoken and $skip, "
@@ -229,7 +231,8 @@ def report(args: argparse.Namespace, plan: Plan, runs: list[Run]) -> int:
         broken |= bool(run.problems)
     console.print(f"Machine: {machine()}. Repetitions: {plan.reps['week']} (week) / {plan.reps['year']} (year) "
                   f"after {plan.warmup} warm-up per server. Latency = the whole query, every page received, client "
-                  "side; + parse: with the client's json.loads of every page.")
+                  "side; + parse: with the client's json.loads of every page. CPU ms/query: the server process's CPU time "
+                  "over the measured queries (less disturbed by other load than latency; the verdict uses latency).")
     if broken:
         console.print("[red]A server failed or the answers differ: the figures mean little.[/]")
         return 2
@@ -256,6 +259,10 @@ def throughput_table(args: argparse.Namespace, run: Run):  # -> rich Table
 
 def ms(timing: Timing, p: float, parsed: bool = False) -> str:
     return f"{timing.percentile(p, parsed) * 1000:,.1f}" if timing.latencies else "-"
+
+
+def cpu(timing: Timing) -> str:
+    return "-" if timing.cpu_ms is None else f"{timing.cpu_ms:,.1f}"
 
 
 def count(timing: Timing) -> str:

@@ -36,6 +36,7 @@ class Timing:
     items: int | None = None
     pages: int = 0
     error: str = ""
+    cpu_ms: float | None = None                            # the server's CPU time per query, if measured
 
     def percentile(self, p: float, parsed: bool = False) -> float:
         ordered = sorted(self.latencies if not parsed else
@@ -83,10 +84,15 @@ def utc_text(moment: datetime, caldav: bool = False) -> str:
 Query = Callable[[], tuple[int, int, float]]   # -> items, pages, seconds of it not to count (parsing)
 
 
-def timed(query: Query, timing: Timing, reps: int, warmup: int) -> Timing:
-    """Run `query` warmup + reps times; a failure ends the row with its message."""
+def timed(query: Query, timing: Timing, reps: int, warmup: int,
+          server_cpu: Callable[[], float | None] | None = None) -> Timing:
+    """Run `query` warmup + reps times; a failure ends the row with its message. `server_cpu`: the
+    server's CPU seconds so far, read around the measured repetitions (Timing.cpu_ms)."""
+    cpu0 = None
     try:
         for n in range(warmup + reps):
+            if n == warmup and server_cpu is not None:
+                cpu0 = server_cpu()
             started = time.perf_counter()
             items, pages, parsing = query()
             elapsed = time.perf_counter() - started - parsing
@@ -98,8 +104,18 @@ def timed(query: Query, timing: Timing, reps: int, warmup: int) -> Timing:
             timing.items, timing.pages = items, pages
     except (RuntimeError, OSError, http.client.HTTPException, ValueError) as e:
         timing.error = str(e)[:400] or repr(e)
+    cpu1 = server_cpu() if server_cpu is not None and cpu0 is not None else None
+    if cpu0 is not None and cpu1 is not None and timing.latencies:
+        timing.cpu_ms = (cpu1 - cpu0) / len(timing.latencies) * 1000
     if not reps and not timing.error:
         return timing
+    say(f"  {timing.server:<8} {timing.window:<4} {len(timing.latencies)} reps  "
+        f"p50 {timing.percentile(50) * 1000:9.1f} ms  p99 {timing.percentile(99) * 1000:9.1f} ms  "
+        f"items {timing.items} ({timing.pages} pages)"
+        + (f"  + JSON parse p50 {timing.percentile(50, True) * 1000:9.1f} ms" if any(timing.parsing) else "")
+        + (f"  server CPU {timing.cpu_ms:.1f} ms/query" if timing.cpu_ms is not None else "")
+        + (f"  ERROR {timing.error}" if timing.error else ""))
+    return timing
     say(f"  {timing.server:<8} {timing.window:<4} {len(timing.latencies)} reps  "
               f"p50 {timing.percentile(50) * 1000:9.1f} ms  p99 {timing.percentile(99) * 1000:9.1f} ms  "
               f"items {timing.items} ({timing.pages} pages)"
