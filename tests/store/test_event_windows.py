@@ -83,6 +83,11 @@ def test_masters_and_exceptions_stay_out_of_lists_and_window(store: SqlStore, se
         assert uow.list_series_masters([], W1) == []
         assert uow.list_series_exceptions(["master"]) == [exception]
         assert uow.list_series_exceptions(["late-master"]) == []
+        assert uow.list_masters_exceptions([seeded.calendar.id], W1) == [exception]
+        assert uow.list_masters_exceptions([seeded.calendar.id, seeded.other_calendar.id], W1) == [exception]
+        assert uow.list_masters_exceptions([seeded.other_calendar.id], W1) == []
+        assert uow.list_masters_exceptions([seeded.calendar.id], datetime(2024, 1, 1, tzinfo=UTC)) == []
+        assert uow.list_masters_exceptions([], W1) == []
         listed = uow.query_events([seeded.calendar.id], ItemQuery(top=50)).items
     assert [e.id for e in listed] == ["master", "late-master", "single"]
 
