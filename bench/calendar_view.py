@@ -39,6 +39,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Sequence
 
@@ -96,6 +97,7 @@ class Run:
         else:
             self.db_url = f"sqlite:///{workdir / f'calgraph-{singles}.db'}"
         self.events_file = workdir / f"events-{singles}.json"
+        self.database = urllib.parse.urlsplit(self.db_url).path.lstrip("/") if args.backend == "postgres" else None
         self.token = ""
 
     def seed(self, specs: list[data.Spec]) -> None:
@@ -153,7 +155,7 @@ class Run:
             server = self.calgraph(workers)
             try:
                 self.rows.append(throughput(server, "calgraph", workers, self.token, self.args.connections,
-                                            self.args.seconds))
+                                            self.args.seconds, self.database))
             finally:
                 stop(server)
         if "radicale" in self.plan.baselines:
@@ -245,7 +247,9 @@ def throughput_table(args: argparse.Namespace, run: Run):  # -> rich Table
 
     table = Table(title=f"calendarView of the week (one page) under wrk -t1 -c{args.connections}, {args.seconds:g} s, "
                         f"on {args.backend}")
-    for column in ("server", "workers", "req/s", "x naive", "p50 ms", "p99 ms", "server CPU ms/req", "wrk CPU", "errors"):
+    postgres = any(row.database_ms is not None for row in run.rows)
+    for column in ("server", "workers", "req/s", "x naive", "p50 ms", "p99 ms", "server CPU ms/req",
+                   *(["PostgreSQL CPU ms/req"] if postgres else []), "wrk CPU", "errors"):
         table.add_column(column, justify="left" if column == "server" else "right")
     base = next((r for r in run.rows if r.server == "naive"), None)
     for row in run.rows:
@@ -253,6 +257,7 @@ def throughput_table(args: argparse.Namespace, run: Run):  # -> rich Table
         table.add_row("naive baseline" if row.server == "naive" else "calgraph serve", str(row.workers),
                       f"{row.load.rps:,.0f}", "" if ratio is None else f"{ratio:.2f}x", f"{row.load.p50_ms:.1f}",
                       f"{row.load.p99_ms:.1f}", "" if row.server_ms is None else f"{row.server_ms:.2f}",
+                      *([f"{row.database_ms:.2f}" if row.database_ms is not None else ""] if postgres else []),
                       f"{row.load.client_cpu:.0%}", str(row.load.errors))
     return table
 

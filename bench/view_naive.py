@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from servers import Server, say
+from servers import Server, process_cpu_seconds, say
 from view_common import PAGE, WEEK, Client, utc_text
 from wrk import Request, WrkResult, run_wrk
 
@@ -76,12 +76,39 @@ def compare_pages(window: str, ours: list[bytes], theirs: list[bytes]) -> tuple[
     return problems, identical
 
 
+def database_cpu(database: str | None) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` on this machine (Linux /proc;
+    a backend's process title names its database)."""
+    found: dict[int, float] = {}
+    if not database:
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            seconds = process_cpu_seconds(int(entry.name))
+            if seconds is not None:
+                found[int(entry.name)] = seconds
+    return found
+
+
 @dataclass
 class Throughput:
     server: str          # "naive" | "calgraph"
     workers: int
     load: WrkResult
     server_cpu_seconds: float | None
+    database_cpu_seconds: float | None = None   # PostgreSQL's backends for this database
+
+    @property
+    def database_ms(self) -> float | None:
+        if self.database_cpu_seconds is None or not self.load.requests:
+            return None
+        return self.database_cpu_seconds / self.load.requests * 1000
 
     @property
     def server_ms(self) -> float | None:
@@ -95,15 +122,20 @@ def week_request(token: str) -> Request:
                           f"&$top={PAGE}", token)
 
 
-def throughput(server: Server, name: str, workers: int, token: str, connections: int, seconds: float) -> Throughput:
-    """A 1-second warm-up, then `seconds` of wrk (-t1) sending the week's calendarView (one page)."""
+def throughput(server: Server, name: str, workers: int, token: str, connections: int, seconds: float,
+               database: str | None = None) -> Throughput:
+    """A 1-second warm-up, then `seconds` of wrk (-t1) sending the week's calendarView (one page);
+    `database`: a PostgreSQL database whose backends' CPU time is counted too."""
     requests = [week_request(token)]
     run_wrk(server.origin, requests, connections=connections, seconds=1, expect=200)
-    cpu0 = server.cpu_seconds()
+    cpu0, db0 = server.cpu_seconds(), database_cpu(database)
     load = run_wrk(server.origin, requests, connections=connections, seconds=seconds, expect=200)
-    cpu1 = server.cpu_seconds()
-    row = Throughput(name, workers, load, None if cpu0 is None or cpu1 is None else cpu1 - cpu0)
+    cpu1, db1 = server.cpu_seconds(), database_cpu(database)
+    db = sum(seconds - db0.get(pid, 0.0) for pid, seconds in db1.items()) if database else None
+    row = Throughput(name, workers, load, None if cpu0 is None or cpu1 is None else cpu1 - cpu0, db)
     say(f"  wrk {name:<8} workers={workers} c={connections}: {load.rps:8.1f} req/s  p50 {load.p50_ms:6.1f} ms  "
-        f"p99 {load.p99_ms:6.1f} ms  server CPU {row.server_ms or 0:.2f} ms/req  wrk CPU {load.client_cpu:.0%}"
+        f"p99 {load.p99_ms:6.1f} ms  server CPU {row.server_ms or 0:.2f} ms/req"
+        + (f"  PostgreSQL CPU {row.database_ms:.2f} ms/req" if row.database_ms is not None else "")
+        + f"  wrk CPU {load.client_cpu:.0%}"
         + (f"  {load.errors} errors, first: {load.first_error}" if load.errors else ""))
     return row
