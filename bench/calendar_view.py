@@ -34,7 +34,6 @@ Targets (the issue): the year (every page) >= 3x faster than the naive baseline,
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import sys
 import tempfile

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from tzlocal.windows_tz import win_tz  # Windows zone id -> IANA name (CLDR's table)
 
 from calgraph.cli import KEEP_ALIVE_SECONDS, tune_gc
 from calgraph.core.occurrences import instance_uid, item_id
@@ -74,7 +75,8 @@ class Calendar:
 def occurrences(master: dict[str, Any], start: datetime, end: datetime) -> list[tuple]:
     """The master's occurrences overlapping [start, end), expanded with dateutil's rrule."""
     pattern, range_ = master["recurrence"]["pattern"], master["recurrence"]["range"]
-    zone = ZoneInfo(range_["recurrenceTimeZone"])
+    name = range_["recurrenceTimeZone"]
+    zone = ZoneInfo(win_tz.get(name, name))
     first = parse_utc(master["start"]["dateTime"]).astimezone(zone)
     duration = parse_utc(master["end"]["dateTime"]) - parse_utc(master["start"]["dateTime"])
     begin = datetime.combine(date.fromisoformat(range_["startDate"]), first.timetz())

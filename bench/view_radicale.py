@@ -10,6 +10,7 @@ instances returned are the VEVENTs in the calendar-data (counted in the answer's
 from __future__ import annotations
 
 import sys
+import time
 import urllib.parse
 from datetime import datetime
 from pathlib import Path
