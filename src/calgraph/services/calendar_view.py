@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -145,8 +146,7 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
                 seen[key[2]] = key
         done = high >= window.end
         limit = None if done else ticks.of(high.astimezone(timezone.utc))
-        ready = [k for k in seen.values()
-                 if (since is None or k[:3] > since) and (limit is None or k[0] < limit)]
+        ready = _after(seen.values(), since, limit)
         if len(ready) > top or done:
             ready.sort()   # by start, end and id (ids are unique: nothing after them is compared)
             shown = ready[:top]
@@ -156,6 +156,18 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
         covered = high - start
         wanted = covered * (top + 1) / max(len(ready), 1) * 1.25 - covered  # at the density seen so far
         low, span = high, max(wanted, FIRST_SPAN)
+
+
+def _after(keys: Iterable[occurrences.Keyed], since: tuple[int, int, str] | None,
+           limit: int | None) -> list[occurrences.Keyed]:
+    """The keys after `since` (by start, end, id) that start before `limit` (None: no bound). A page's
+    hot loop: the start alone decides for all but the keys starting where `since` does."""
+    if since is None:
+        return list(keys) if limit is None else [k for k in keys if k[0] < limit]
+    first = since[0]
+    if limit is None:
+        return [k for k in keys if k[0] > first or (k[0] == first and k[:3] > since)]
+    return [k for k in keys if limit > k[0] > first or (k[0] == first < limit and k[:3] > since)]
 
 
 def keyed_view(uow: UnitOfWork, calendar_ids: list[str], window: Window, masters: list[Event],
