@@ -3,6 +3,7 @@
     python bench/profile_actions.py                       # accept, 200 requests
     python bench/profile_actions.py --action decline --top 40
     python bench/profile_actions.py --action cancel --requests 50
+    python bench/profile_actions.py --action create --attendees 5     # POST a meeting
 
 The app (calgraph.app.create_app on a fresh SQLite file, the users seeded like bench/meetings.py does)
 is called through httpx.ASGITransport, with the dispatcher's threadpool hop replaced by a direct call
@@ -55,6 +56,7 @@ class Call:
     path: str
     token: str | None
     body: bytes
+    expect: int = 202
 
 
 async def _inline(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -96,7 +98,7 @@ class Layers:
 
 
 def instrument(layers: Layers) -> None:
-    from calgraph.services import delivery, meetings
+    from calgraph.services import delivery, events, meetings, room_booking
     from calgraph.store import codec, sql_base, sql_items, sql_uow
 
     layers.wrap(dispatch.Dispatcher, "_run", "request (routing, auth, handler)")
@@ -104,6 +106,11 @@ def instrument(layers: Layers) -> None:
     layers.wrap(dispatch, "authenticate", "    token check (authenticate)")
     for name in ("respond", "cancel"):
         layers.wrap(meetings, name, f"  services.meetings.{name}")
+    layers.wrap(events, "create_event", "  services.events.create_event")
+    layers.wrap(events.rules, "new_event", "    rules.new_event")
+    layers.wrap(events.scheduling, "invite", "    scheduling.invite (the rule)")
+    layers.wrap(room_booking, "book", "    room_booking.book")
+    layers.wrap(sql_items.ItemsMixin, "add_event", "      uow.add_event")
     layers.wrap(meetings, "find_for_change", "    find_for_change (load + lock)")
     layers.wrap(delivery, "organizer_of", "    delivery.organizer_of")
     layers.wrap(delivery, "party", "    delivery.party")
@@ -147,7 +154,10 @@ async def setup(client: httpx.AsyncClient, users: list[bench.User], app_token: s
     return made
 
 
-def calls_for(action: str, made: list[bench.Meeting]) -> list[Call]:
+def calls_for(action: str, made: list[bench.Meeting], app_token: str) -> list[Call]:
+    if action == "create":
+        return [Call(f"/v1.0/users/{m.organizer.id}/events", app_token, bench.meeting_body(n, m.attendees), 201)
+                for n, m in enumerate(made)]
     body = json.dumps(bench.BODIES[action]).encode()
     if action == "cancel":
         return [Call(f"/v1.0/me/events/{m.event_id}/cancel", m.organizer.token, body) for m in made]
@@ -191,20 +201,20 @@ async def profile(args: argparse.Namespace, workdir: Path) -> None:
 
     sql_base.UnitOfWorkBase.run = _run_prepared  # type: ignore[method-assign]
 
-    per_meeting = 1 if args.action == "cancel" else args.attendees
+    per_meeting = 1 if args.action in ("cancel", "create") else args.attendees
     warmup = 20
     needed = -(-(2 * args.requests + warmup + 1) // per_meeting)  # fresh targets: measured, then profiled
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as client:
         print(f"setting up {needed} meetings of {args.attendees} attendees ...", file=sys.stderr)
         made = await setup(client, users, app_token, needed, args.attendees)
-        calls = calls_for(args.action, made)
+        calls = calls_for(args.action, made, app_token)
         random.Random(2).shuffle(calls)
 
         async def send(call: Call) -> None:
             answer = await client.post(call.path, content=call.body, headers={
                 "Authorization": f"Bearer {call.token}", "Content-Type": "application/json"})
-            if answer.status_code != 202:
+            if answer.status_code != call.expect:
                 raise SystemExit(f"{call.path}: {answer.status_code} {answer.text}")
 
         for call in calls[:warmup]:
@@ -256,7 +266,7 @@ async def profile(args: argparse.Namespace, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Profile one meeting action of calgraph in-process.")
-    parser.add_argument("--action", choices=(*("accept", "tentativelyAccept", "decline"), "cancel"), default="accept")
+    parser.add_argument("--action", choices=("accept", "tentativelyAccept", "decline", "cancel", "create"), default="accept")
     parser.add_argument("--requests", type=int, default=200, help="requests measured, and again profiled")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--attendees", type=int, default=10)

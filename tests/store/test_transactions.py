@@ -196,7 +196,7 @@ def test_a_failed_group_commit_fails_every_unit(store: SqlStore, seeded: Seeded,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     if db_backend != "sqlite":
         pytest.skip("SQLite only: elsewhere grouped units are ordinary ones")
-    from calgraph.store import sql
+    from calgraph.store import sqlite_writers as sql
 
     def failing_close(group: sql._Group) -> None:
         group.error = OSError("disk full")
@@ -216,3 +216,41 @@ def test_a_failed_group_commit_fails_every_unit(store: SqlStore, seeded: Seeded,
         uow.add_event(event)
     with store.unit_of_work() as uow:
         assert uow.get_event(seeded.mailbox.id, event.id) is not None
+
+
+def test_server_processes_queue_for_the_write_lock_on_a_file(store: SqlStore, db_backend: str,
+                                                               seeded: Seeded, make_event: Callable[..., Event]) -> None:
+    """Two serving stores on one file (as `serve --workers 2` has): the second's writer waits on the
+    `-writers` file lock for the first to commit, not in SQLite's busy handler (set to fail at once)."""
+    if db_backend != "sqlite":
+        pytest.skip("SQLite only")
+    from sqlalchemy import event as sa_event
+
+    from calgraph.store import open_store
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    first, second = open_store(url, serving=True), open_store(url, serving=True)
+    for each in (first, second):
+        sa_event.listen(each.engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout = 0"))
+    holding, written = threading.Event(), threading.Event()
+    events = [make_event(), make_event()]
+
+    def second_writer() -> None:
+        holding.wait(5)
+        with second.unit_of_work(write=True, grouped=True) as uow:
+            uow.add_event(events[1])
+        written.set()
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            done = pool.submit(second_writer)
+            with first.unit_of_work(write=True) as uow:
+                uow.add_event(events[0])
+                holding.set()
+                assert not written.wait(0.3)   # queued behind this transaction
+            done.result(10)
+        with store.unit_of_work() as uow:
+            assert all(uow.get_event(seeded.mailbox.id, e.id) is not None for e in events)
+    finally:
+        first.dispose()
+        second.dispose()

@@ -57,7 +57,7 @@ def get_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
 
 def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[str, Any],
                  join_url_base: str) -> OneEvent:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, calendar = calendar_of(uow, principal, scope)
         access.require_calendar(uow, principal, mailbox, calendar, "write")
         transaction_id = changes.get("transaction_id")
@@ -82,7 +82,7 @@ def create_event(rt: Runtime, principal: Principal, scope: Scope, changes: dict[
 
 def update_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  changes: dict[str, Any], if_match: str | None, join_url_base: str) -> OneEvent:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
         if occurrence_changes.is_part_of_series(event):
             return OneEvent(mailbox, occurrence_writes.update(rt, uow, mailbox, event, changes, join_url_base))
@@ -117,7 +117,7 @@ def delete_event(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                  if_match: str | None, permanent: bool = False) -> None:
     """DELETE (the organizer's meeting moves to Deleted Items, cancelled for everyone); `permanent`
     (permanentDelete): the same, then nothing of it is kept in Deleted Items."""
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
         remove_event(rt, uow, mailbox, event)
         if permanent and uow.get_event(mailbox.id, event.id) is not None:

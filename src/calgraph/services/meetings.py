@@ -1,7 +1,7 @@
 """The meeting actions: accept / tentativelyAccept / decline, cancel, forward, and the reminders.
 Each runs in one unit of work with the meeting locked, so every mailbox's share of it commits
-together (or not at all) and concurrent answers to one meeting never lose each other's update. The
-answers and cancel, the busiest writes, run in grouped units (several share one SQLite commit)."""
+together (or not at all) and concurrent answers to one meeting never lose each other's update. Every
+write here runs in a grouped unit (several share one SQLite commit)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def cancel(rt: Runtime, principal: Principal, scope: Scope, event_id: str, comme
 
 def forward(rt: Runtime, principal: Principal, scope: Scope, event_id: str, recipients: list[EmailAddress],
             comment: str | None, if_match: str | None) -> None:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         mailbox, event = find_for_change(uow, principal, scope, event_id, if_match)
         if is_part_of_series(event):  # forwarding an occurrence forwards the series (see occurrence_writes)
             event = master_of(uow, event)
@@ -73,13 +73,13 @@ def forward(rt: Runtime, principal: Principal, scope: Scope, event_id: str, reci
 
 def dismiss_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str,
                      if_match: str | None) -> None:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
         occurrence_writes.save(rt, uow, event, scheduling.dismiss_reminder(event, delivery.stamp(rt)))
 
 
 def snooze_reminder(rt: Runtime, principal: Principal, scope: Scope, event_id: str, new_time: When,
                     if_match: str | None) -> None:
-    with rt.store.unit_of_work(write=True) as uow:
+    with rt.store.unit_of_work(write=True, grouped=True) as uow:
         _, event = find_for_change(uow, principal, scope, event_id, if_match)
         occurrence_writes.save(rt, uow, event, scheduling.snooze_reminder(event, new_time, delivery.stamp(rt)))

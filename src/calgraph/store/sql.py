@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 import sqlite3
-import threading
 from datetime import datetime
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -27,30 +26,28 @@ from calgraph.core.model import Mailbox
 from calgraph.store.sql_control import CONTROL_VERSION
 from calgraph.store.sql_uow import SqlUnitOfWork
 from calgraph.store.sqlite_wal import WalCheckpointer
+from calgraph.store.sqlite_writers import WRITE as _WRITE, GroupCommit, ProcessWriteLock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 32 * 1024             # page cache per connection (SQLite's default is 2 MiB)
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024    # read pages through mmap rather than a read() per page
 SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024  # a server's WAL file is cut back to this when it starts over
+SQLITE_POOL_SIZE = 40                    # anyio's default worker threads (the requests' threadpool)
 MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising migrations
-_WRITE = "calgraph_write"       # execution option: this transaction starts with BEGIN IMMEDIATE
-
-
-GROUP_LIMIT = 32  # grouped units sharing one SQLite commit, at most
 
 
 class SqlStore:
     def __init__(self, engine: Engine, serving: bool = False) -> None:
         self.engine = engine
-        # SQLite: this process's writers queue on a lock of their own rather than in SQLite's sleeping
-        # busy handler, which wakes them late (p99 seconds under load); other processes still wait
-        # on BEGIN IMMEDIATE and the busy timeout.
-        self._groups: _GroupCommit | None = None
+        # SQLite: writers queue on locks of their own (sqlite_writers), a server's processes on a file
+        # beside the database (`<file>-writers`)
+        self._groups: GroupCommit | None = None
         self._write_lock: AbstractContextManager[Any] = nullcontext()
         if engine.dialect.name == "sqlite":
-            self._groups = _GroupCommit(engine)
-            self._write_lock = self._groups   # as a context manager: the lock, alone (see _GroupCommit)
+            between = ProcessWriteLock(f"{engine.url.database}-writers") if serving else None
+            self._groups = GroupCommit(engine, between)
+            self._write_lock = self._groups   # as a context manager: the lock, alone (see GroupCommit)
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
         self.clock: Callable[[], datetime] = utc_now       # the change log's and outbox's "now" (Store.clock)
         self._checkpointer = None
@@ -115,129 +112,6 @@ class SqlStore:
         self.engine.dispose()
 
 
-class _Group:
-    """One SQLite transaction shared by grouped units of work, each in a savepoint of its own."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.conn = engine.connect()
-        try:
-            self.conn.execution_options(**{_WRITE: True})
-            self.transaction = self.conn.begin()   # BEGIN IMMEDIATE
-        except BaseException:
-            self.conn.close()
-            raise
-        self.driver: Any = self.conn.connection.driver_connection
-        self.members = 0                        # units whose work waits for this transaction's commit
-        self.done = threading.Event()
-        self.error: BaseException | None = None
-
-    def close(self) -> None:
-        """Commit (or, once broken, roll back) and tell the members waiting for it."""
-        try:
-            if self.error is None:
-                self.transaction.commit()
-        except BaseException as error:  # noqa: BLE001 - every member must hear of it
-            self.error = error
-        finally:
-            try:
-                if self.transaction.is_active:
-                    self.transaction.rollback()
-                self.conn.close()
-            finally:
-                self.done.set()
-
-
-class _GroupCommit:
-    """Group commit for one process's SQLite writers (`unit_of_work(write=True, grouped=True)`).
-
-    Writers take turns on one lock, as every write unit does. A grouped unit runs in a savepoint of the
-    open group transaction (or opens it, and then needs none); when it ends and another grouped writer is
-    already waiting for the lock, it leaves the transaction open to that one instead of committing, up
-    to GROUP_LIMIT units, and waits for the commit. The last unit of a group commits it and wakes the
-    others. So a unit's writes still commit together or not at all (its savepoint is rolled back alone
-    when it fails; a failed commit fails every unit of the group), no unit returns before its writes
-    are committed, and each unit reads the writes of the units before it (no lost update). A commit,
-    its BEGIN and the pages several units change (indexes, the table's last page, the header) are
-    paid once per group instead of once per unit.
-
-    Any other writer (an ungrouped write unit, the WAL checkpointer) takes the lock by entering this
-    object (`with group_commit:`), which first commits a group left open."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.lock = threading.Lock()
-        self.waiting = 0                    # grouped units waiting for the lock
-        self.waiting_lock = threading.Lock()
-        self.group: _Group | None = None    # the open group transaction (only while someone holds `lock`)
-
-    def __enter__(self) -> None:
-        self.lock.acquire()
-        try:
-            self._close()
-        except BaseException:
-            self.lock.release()
-            raise
-
-    def __exit__(self, *_exc: object) -> None:
-        self.lock.release()
-
-    def _close(self) -> None:
-        group, self.group = self.group, None
-        if group is not None:
-            group.close()
-
-    @contextmanager
-    def unit(self) -> Iterator[Connection]:
-        with self.waiting_lock:
-            self.waiting += 1
-        self.lock.acquire()
-        with self.waiting_lock:
-            self.waiting -= 1
-        joined: _Group | None = None
-        try:
-            group = self.group
-            first = group is None   # the group's first unit needs no savepoint: it fails alone
-            if group is None:
-                group = self.group = _Group(self.engine)
-            else:
-                group.driver.execute("SAVEPOINT calgraph_unit")
-            try:
-                yield group.conn
-            except BaseException as failure:
-                if first:
-                    group.error = failure   # nothing else in the transaction: roll it all back
-                    raise
-                try:
-                    group.driver.execute("ROLLBACK TO calgraph_unit")
-                    group.driver.execute("RELEASE calgraph_unit")
-                except Exception as error:  # the transaction itself is gone (SQLite rolled it back)
-                    group.error = error
-                if not group.driver.in_transaction:
-                    group.error = group.error or RuntimeError("the group transaction was rolled back")
-                raise
-            if not first:
-                try:
-                    group.driver.execute("RELEASE calgraph_unit")
-                except BaseException as error:  # its writes could no longer be told apart: fail the group
-                    group.error = error
-                    raise
-            group.members += 1
-            joined = group
-        finally:
-            group = self.group
-            if group is not None and (group.error is not None or group.members >= GROUP_LIMIT or not self.waiting):
-                self._close()
-            self.lock.release()
-        if joined is not None:
-            joined.done.wait()
-            if joined.error is not None:
-                raise GroupCommitFailed(f"the commit shared with other writes failed: {joined.error}") from joined.error
-
-
-class GroupCommitFailed(RuntimeError):
-    """The commit a grouped unit of work shared with others failed: none of their writes landed."""
-
-
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -285,8 +159,10 @@ def _sqlite_engine(url: Any, autocheckpoint: bool = True, synchronous: str = "NO
     if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
         raise ValueError("in-memory SQLite is not supported (each connection would see its own database); "
                          "use a file, e.g. sqlite:///calgraph.db")
-    # file databases get a QueuePool with check_same_thread=False: safe across the request thread pool
-    engine = create_engine(url, pool_use_lifo=True)
+    # file databases get a QueuePool with check_same_thread=False: safe across the request thread pool.
+    # It keeps as many connections as that pool has threads: a connection opened past the pool's size
+    # is closed after one use, and opening one (PRAGMAs, an empty page cache) costs more than a request.
+    engine = create_engine(url, pool_use_lifo=True, pool_size=SQLITE_POOL_SIZE, max_overflow=8)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -53,6 +53,18 @@ class UnitOfWorkBase:
         cursor.execute(sql, params if positions is None else positions(params))
         return cursor
 
+    def run_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
+        """`run` for a batch of rows (executemany), with the same restrictions."""
+        sql, positions, defaults = _compiled(statement, self.conn.dialect)
+        if defaults:
+            rows = [{**defaults, **row} for row in rows]
+        driver = self._driver
+        if driver is None:
+            driver = self._driver = self.conn.connection.driver_connection
+        cursor = driver.cursor()
+        cursor.executemany(sql, rows if positions is None else [positions(row) for row in rows])
+        cursor.close()
+
     def insert_item(self, table: Table, values: dict[str, Any]) -> None:
         """INSERT one item (events, messages) with the next creation-order number."""
         columns = tuple(values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -127,7 +127,7 @@ class ChangesMixin(ItemsMixin):
         for mailbox_id in sorted(by_mailbox):
             seq = self._next_change_number(mailbox_id)
             rows += [_change_row(change, seq, at) for change in by_mailbox[mailbox_id]]
-        self.conn.execute(insert(changes), rows)
+        self.run_many(_INSERT_CHANGE, rows)
         self._queue_notifications(by_mailbox, now)
 
     def _next_change_number(self, mailbox_id: str) -> int:
@@ -139,14 +139,15 @@ class ChangesMixin(ItemsMixin):
         raise RuntimeError("change counter row vanished")
 
     def _queue_notifications(self, by_mailbox: dict[str, list[ItemChange]], now: datetime) -> None:
-        statement = select(subscriptions).where(subscriptions.c.mailbox_id.in_(sorted(by_mailbox)),
-                                                subscriptions.c.expiration > format_ts(now))
-        found = self.conn.execute(statement).all()
+        live = format_ts(now)
+        found = [sub for mailbox_id in sorted(by_mailbox)
+                 for sub in self.run(_LIVE_SUBSCRIPTIONS, {"mailbox_id": mailbox_id, "now": live}).fetchall()]
         if not found:
             return
         at = format_ts(now)
         rows: list[dict[str, Any]] = []
-        for sub in found:
+        for row in found:
+            sub = _Subscription(*row)
             target = rules.Target(sub.mailbox_id, sub.kind, sub.collection_id, frozenset(sub.change_types.split(",")))
             owed: dict[str, rules.Owed] = {}
             for change in by_mailbox.get(sub.mailbox_id, []):
@@ -165,6 +166,24 @@ class ChangesMixin(ItemsMixin):
 
 
 _RANK = {"updated": 0, "created": 1, "deleted": 2}
+_INSERT_CHANGE = insert(changes).values({c.name: bindparam(c.name) for c in changes.c})
+
+
+class _Subscription(NamedTuple):
+    id: str
+    mailbox_id: str
+    owner_kind: str
+    kind: str
+    collection_id: str | None
+    change_types: str
+    notification_url: str
+    client_state: str | None
+    expiration: str
+    tenant_id: str
+
+
+_LIVE_SUBSCRIPTIONS = select(*(subscriptions.c[name] for name in _Subscription._fields)).where(
+    subscriptions.c.mailbox_id == bindparam("mailbox_id"), subscriptions.c.expiration > bindparam("now"))
 SYNC_EPOCH = "sync_epoch"   # setting: changes when the tenant is reset or restored
 _EVENT_DATA = select(events.c.data).where(events.c.id == bindparam("id"))
 _MESSAGE_FOLDER = select(messages.c.folder_id).where(messages.c.id == bindparam("id"))
