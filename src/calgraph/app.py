@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from calgraph.http import notification_payload, uploads
 from calgraph.http.dispatch import Dispatcher, merge_routes
@@ -49,6 +50,21 @@ ROUTE_TABLES = (
 )
 
 
+GRAPH_PATHS = ("/v1.0/", "/beta/")
+
+
+class CalgraphApp(Starlette):
+    """Graph's paths go straight to the dispatcher (the router's default), past the route table and
+    Starlette's middleware, which only the other paths need (the dispatcher answers every error itself)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(GRAPH_PATHS):
+            scope["app"] = self
+            await self.router.default(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings, store: Store, runtime: Runtime | None = None) -> Starlette:
     clock = runtime.clock if runtime is not None and isinstance(runtime.clock, TenantClock) else TenantClock()
     runtime = runtime or Runtime(store, clock=clock, attachment_quota=settings.attachment_quota_mb * 1024 * 1024,
@@ -81,7 +97,7 @@ def create_app(settings: Settings, store: Store, runtime: Runtime | None = None)
 
     # an upload session's URL carries its own authorization: its own route, beside Graph's paths
     upload = Route(uploads.ROUTE, uploads.upload_endpoint, methods=["PUT", "GET", "DELETE", "POST"])
-    app = Starlette(routes=[upload, *signin_routes()], lifespan=lifespan)   # and the identity platform's endpoints, at the root
+    app = CalgraphApp(routes=[upload, *signin_routes()], lifespan=lifespan)   # and the identity platform's endpoints, at the root
     if settings.control_enabled and control is not None:
         admin = AdminTokens(store)
         api = ControlApi(runtime, control, admin)

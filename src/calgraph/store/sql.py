@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 import sqlite3
+import threading
 from datetime import datetime
 import time
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -33,7 +34,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 32 * 1024             # page cache per connection (SQLite's default is 2 MiB)
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024    # read pages through mmap rather than a read() per page
 SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024  # a server's WAL file is cut back to this when it starts over
-SQLITE_POOL_SIZE = 40                    # anyio's default worker threads (the requests' threadpool)
+POSTGRES_POOL_SIZE = 16                  # per process (and 4 more at a peak): 4 workers stay under 100
+SQLITE_POOL_SIZE = 40                    # the server's request threads (one connection each)
 MIGRATION_LOCK_KEY = 0x63616C67  # "calg": pg_advisory_xact_lock key serialising migrations
 
 
@@ -51,6 +53,8 @@ class SqlStore:
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
         self.clock: Callable[[], datetime] = utc_now       # the change log's and outbox's "now" (Store.clock)
         self._checkpointer = None
+        self._reader: Any = None          # SQLite: control_version's connection
+        self._reader_lock = threading.Lock()
         if serving and engine.dialect.name == "sqlite":
             self._checkpointer = WalCheckpointer(engine, self._write_lock).start()
 
@@ -89,19 +93,35 @@ class SqlStore:
                 command.upgrade(config, "head")
 
     def control_version(self) -> str:
-        """UnitOfWork.control_version without a transaction of its own (read on every request)."""
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            marker = "?" if self.dialect_name == "sqlite" else "%s"
-            cursor.execute(f"SELECT value FROM settings WHERE key = {marker}", (CONTROL_VERSION,))
-            row = cursor.fetchone()
-            cursor.close()
-            if self.dialect_name != "sqlite":
-                raw.rollback()
-            return row[0] if row else ""
-        finally:
-            raw.close()
+        """UnitOfWork.control_version without a transaction of its own (read on every request), on a
+        connection kept for it outside the pool (a checkout, and on PostgreSQL its ping, cost more than
+        the read); one that broke (a database restart) is replaced once."""
+        marker = "?" if self.dialect_name == "sqlite" else "%s"
+        with self._reader_lock:
+            for attempt in range(2):
+                if self._reader is None:
+                    self._reader = self.engine.raw_connection()
+                    if self.dialect_name != "sqlite":   # SQLite's connections run without BEGIN already
+                        self._reader.driver_connection.autocommit = True  # type: ignore[union-attr]
+                try:
+                    cursor = self._reader.cursor()
+                    cursor.execute(f"SELECT value FROM settings WHERE key = {marker}", (CONTROL_VERSION,))
+                    rows = cursor.fetchall()   # read to the end: no read transaction is left open
+                    cursor.close()
+                    return rows[0][0] if rows else ""
+                except Exception:
+                    self._close_reader()
+                    if attempt:
+                        raise
+        raise AssertionError("unreachable")
+
+    def _close_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            try:
+                reader.invalidate()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
+                pass
 
     def forget_cached(self) -> None:
         self._known_mailboxes.clear()
@@ -109,6 +129,8 @@ class SqlStore:
     def dispose(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
+        with self._reader_lock:
+            self._close_reader()
         self.engine.dispose()
 
 
@@ -139,7 +161,10 @@ def open_store(url: str, serving: bool = False, durability: str = "normal") -> S
 
 
 def _postgresql_engine(url: Any) -> Engine:
-    return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True)
+    # a connection opened past the pool's size is closed after one use, and a new one costs a backend
+    # process: keep enough for the requests one worker runs at once (PostgreSQL allows 100 in all)
+    return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True,
+                         pool_size=POSTGRES_POOL_SIZE, max_overflow=4)
 
 
 def _wal(cursor: Any) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import cache
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 
 from calgraph.core import occurrences, recurrence
 from calgraph.core.model import Event, Message
@@ -139,9 +140,9 @@ class ChangesMixin(ItemsMixin):
         raise RuntimeError("change counter row vanished")
 
     def _queue_notifications(self, by_mailbox: dict[str, list[ItemChange]], now: datetime) -> None:
-        live = format_ts(now)
-        found = [sub for mailbox_id in sorted(by_mailbox)
-                 for sub in self.run(_LIVE_SUBSCRIPTIONS, {"mailbox_id": mailbox_id, "now": live}).fetchall()]
+        mailboxes = sorted(by_mailbox)
+        params = {f"m{n}": mailbox_id for n, mailbox_id in enumerate(mailboxes)}
+        found = self.run(_live_subscriptions(len(mailboxes)), {**params, "now": format_ts(now)}).fetchall()
         if not found:
             return
         at = format_ts(now)
@@ -182,8 +183,12 @@ class _Subscription(NamedTuple):
     tenant_id: str
 
 
-_LIVE_SUBSCRIPTIONS = select(*(subscriptions.c[name] for name in _Subscription._fields)).where(
-    subscriptions.c.mailbox_id == bindparam("mailbox_id"), subscriptions.c.expiration > bindparam("now"))
+@cache
+def _live_subscriptions(mailboxes: int) -> Select[Any]:
+    """The live subscriptions on `mailboxes` mailboxes (:m0, :m1, ...): one prebuilt statement per count."""
+    return select(*(subscriptions.c[name] for name in _Subscription._fields)).where(
+        subscriptions.c.mailbox_id.in_([bindparam(f"m{n}") for n in range(mailboxes)]),
+        subscriptions.c.expiration > bindparam("now")).order_by(subscriptions.c.mailbox_id, subscriptions.c.id)
 SYNC_EPOCH = "sync_epoch"   # setting: changes when the tenant is reset or restored
 _EVENT_DATA = select(events.c.data).where(events.c.id == bindparam("id"))
 _MESSAGE_FOLDER = select(messages.c.folder_id).where(messages.c.id == bindparam("id"))

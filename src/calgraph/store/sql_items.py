@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, text, true
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, true
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -67,7 +67,7 @@ class ItemsMixin(UnitOfWorkBase):
         if self.dialect_name != "postgresql":
             return False  # SQLite: BEGIN IMMEDIATE took the database's write lock before the first read
         key = int.from_bytes(hashlib.blake2b(ical_uid.encode(), digest_size=8).digest(), "big", signed=True)
-        self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        self.run(_MEETING_LOCK, {"key": key})
         return True
 
     def query_events(self, calendar_ids: Iterable[str], query: ItemQuery) -> Page[Event]:
@@ -255,3 +255,6 @@ _DELETE_CATEGORIES = delete(event_categories).where(event_categories.c.event_id 
 
 def _without(values: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key not in keys}
+
+
+_MEETING_LOCK = select(func.pg_advisory_xact_lock(bindparam("key")))
