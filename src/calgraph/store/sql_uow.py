@@ -137,16 +137,10 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, 
         self.conn.execute(insert(calendars).values(**_calendar_values(calendar), seq=self.next_seq(calendars)))
 
     def get_calendar(self, mailbox_id: str, calendar_id: str) -> Calendar | None:
-        row = self.run(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).fetchone()
-        if row is None:
-            return None
-        values = dict(zip(_CALENDAR_COLUMNS, row))
-        return Calendar(id=values["id"], mailbox_id=values["mailbox_id"], name=values["name"],
-                        change_key=values["change_key"], calendar_group_id=values["calendar_group_id"],
-                        is_default=bool(values["is_default"]), color=values["color"], hex_color=values["hex_color"])
+        return _calendar_row(self.run(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).fetchone())
 
     def default_calendar(self, mailbox_id: str) -> Calendar | None:
-        return self._first_calendar(calendars.c.mailbox_id == mailbox_id, calendars.c.is_default == true())
+        return _calendar_row(self.run(_DEFAULT_CALENDAR, {"mailbox_id": mailbox_id}).fetchone())
 
     def list_calendars(self, mailbox_id: str, calendar_group_id: str | None = None) -> list[Calendar]:
         statement = select(calendars).where(calendars.c.mailbox_id == mailbox_id)
@@ -162,10 +156,6 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, 
         # events, their categories and the permissions go by ON DELETE CASCADE (the events noted as deleted)
         self.note_calendars_deleted(mailbox_id, [calendar_id])
         self.conn.execute(delete(calendars).where(calendars.c.mailbox_id == mailbox_id, calendars.c.id == calendar_id))
-
-    def _first_calendar(self, *conditions: Any) -> Calendar | None:
-        row = self.conn.execute(select(calendars).where(*conditions).order_by(calendars.c.seq)).first()
-        return None if row is None else Calendar(**_fields(row, "seq"))
 
     # -- calendar permissions -------------------------------------------------------------------
 
@@ -221,6 +211,19 @@ _MAILBOX_COLUMNS = tuple(_MAILBOX_BY_KEY.selected_columns.keys())
 _CALENDAR_BY_ID = select(calendars).where(calendars.c.mailbox_id == bindparam("mailbox_id"),
                                           calendars.c.id == bindparam("id"))
 _CALENDAR_COLUMNS = tuple(_CALENDAR_BY_ID.selected_columns.keys())
+_DEFAULT_CALENDAR = (select(calendars).where(calendars.c.mailbox_id == bindparam("mailbox_id"),
+                                             calendars.c.is_default == true())
+                     .order_by(calendars.c.seq).limit(1))
+
+
+def _calendar_row(row: tuple[Any, ...] | None) -> Calendar | None:
+    """A row of _CALENDAR_COLUMNS (from `run`) as a Calendar."""
+    if row is None:
+        return None
+    values = dict(zip(_CALENDAR_COLUMNS, row))
+    return Calendar(id=values["id"], mailbox_id=values["mailbox_id"], name=values["name"],
+                    change_key=values["change_key"], calendar_group_id=values["calendar_group_id"],
+                    is_default=bool(values["is_default"]), color=values["color"], hex_color=values["hex_color"])
 
 
 # -- rows <-> objects ------------------------------------------------------------------------------
