@@ -67,7 +67,3 @@ class Settings:
     @property
     def control_enabled(self) -> bool:
         return self.control if self.control is not None else (self.host in LOOPBACK or self.host.startswith("127."))
-
-    @property
-    def base_url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"

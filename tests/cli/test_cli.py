@@ -192,7 +192,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> dict:
 
     monkeypatch.setitem(sys.modules, "calgraph.app", types.SimpleNamespace(create_app=create_app))
     monkeypatch.setitem(sys.modules, "calgraph.services.demo", types.SimpleNamespace(seed_demo=seed_demo))
-    monkeypatch.setattr("calgraph.cli._listen", listen)
+    monkeypatch.setattr("calgraph.cli_serve._listen", listen)
     monkeypatch.setattr("uvicorn.Server.run", server_run)
     return seen
 

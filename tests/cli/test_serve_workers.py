@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,9 @@ def test_workers_share_the_port_and_the_database(tmp_path: Path) -> None:
         assert len(children(server.pid)) == 2
         slot = {"start": {"dateTime": "2025-01-15T12:00:00", "timeZone": "UTC"},
                 "end": {"dateTime": "2025-01-15T13:00:00", "timeZone": "UTC"}}
-        created = [call(f"{base}/me/events", token, {"subject": f"s{i}", **slot})["id"] for i in range(6)]
+        with ThreadPoolExecutor(8) as pool:   # writers on both workers at once queue for the write lock
+            created = list(pool.map(lambda i: call(f"{base}/me/events", token, {"subject": f"s{i}", **slot})["id"],
+                                    range(24)))
         for _ in range(4):  # new connections land on either worker: each sees every write
             assert {e["id"] for e in call(f"{base}/me/events?$top=50", token)["value"]} == set(created)
         workers = children(server.pid)

@@ -223,13 +223,13 @@ def test_cli_seed_file_with_room_settings_and_password(db_url, tmp_path: Path):
     assert f"{path}: line 14: rooms[0].capacity: must be a whole number." in failed.output
 
 
-def test_readme_example_is_a_valid_seed_document():
+def test_guide_example_is_a_valid_seed_document():
     import yaml
 
     from calgraph.http.control.seed import read_text
 
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme[readme.index("### Seed documents"):]
+    guide = (Path(__file__).parents[2] / "docs" / "testing.md").read_text()
+    section = guide[guide.index("### Seed documents"):]
     example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml"))]
     plan = read_text(example)
     assert (plan.users[0].password, plan.rooms[0].properties["capacity"]) == ("correct horse", 10)

@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -93,35 +94,54 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`python -m calgraph serve` on 127.0.0.1:<free port>, output logged to a file."""
+    """`python -m calgraph serve` on 127.0.0.1:<free port>, output logged to a file. With `ca_file` (the
+    CA its certificate comes from) it serves https, reached as https://localhost:<port>; with `proxy`
+    the intercepting proxy listens on a second free port."""
 
-    def __init__(self, db_url: str, log_dir: Path, name: str = "server", extra: tuple[str, ...] = ()) -> None:
+    def __init__(self, db_url: str, log_dir: Path, name: str = "server", extra: tuple[str, ...] = (), *,
+                 ca_file: Path | None = None, proxy: bool = False) -> None:
         self.db_url = db_url
         self.extra = extra      # more `serve` options, e.g. ("--throttle", "graph")
+        self.ca_file = ca_file
+        self.with_proxy = proxy
         self.log_path = log_dir / f"{name}.log"
-        self.port = 0
+        self.port = self.proxy_port = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
+    def scheme(self) -> str:
+        return "http" if self.ca_file is None else "https"
+
+    @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://{'127.0.0.1' if self.ca_file is None else 'localhost'}:{self.port}"
 
     @property
     def base_url(self) -> str:
         return f"{self.origin}/v1.0"
 
+    @property
+    def proxy(self) -> str:
+        return f"http://127.0.0.1:{self.proxy_port}"
+
     def start(self) -> "ServerProcess":
         for _attempt in range(3):  # a free port can be taken between probing and binding
             self.port = free_port()
+            options = ["--tls"] if self.ca_file is not None else []
+            if self.with_proxy:
+                self.proxy_port = free_port()
+                options += ["--proxy-port", str(self.proxy_port)]
+            logged = len(self.log())
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", "calgraph", "serve", "--host", "127.0.0.1",
-                     "--port", str(self.port), "--db", self.db_url, *self.extra],
+                     "--port", str(self.port), "--db", self.db_url, *options, *self.extra],
                     stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(), cwd=REPO,
                 )
             if self._wait_ready():
                 return self
-            if "address already in use" not in self.log().lower():
+            self.stop()
+            if "already in use" not in self.log()[logged:].lower():
                 break
         raise RuntimeError(f"calgraph serve did not start; log:\n{self.log()}")
 
@@ -129,12 +149,13 @@ class ServerProcess:
         """True once *our* process answers /me without a token with Graph's 401 (a foreign server
         that grabbed the port in the meantime would not); False if the process died or never did."""
         assert self.proc is not None
+        context = None if self.ca_file is None else ssl.create_default_context(cafile=str(self.ca_file))
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
             try:
-                urllib.request.urlopen(f"{self.base_url}/me", timeout=2)
+                urllib.request.urlopen(f"{self.base_url}/me", timeout=2, context=context)
             except urllib.error.HTTPError as e:
                 if e.code == 401 and b"InvalidAuthenticationToken" in e.read():
                     time.sleep(0.05)
@@ -142,7 +163,6 @@ class ServerProcess:
             except OSError:
                 pass
             time.sleep(0.05)
-        self.stop()
         return False
 
     def log(self) -> str:

@@ -1,6 +1,7 @@
-"""The README's own commands, run as a user would run them: its quick start (`scripts/demo`, then the curl
-line with the token the banner printed) and its curl walkthroughs (one shell, block after block, in an
-empty folder), and the SDK example. Only the port is changed, to a free one."""
+"""The guide's own commands, run as a user would run them: the README's quick start (`scripts/demo`, then
+the curl line with the token the banner printed) and the curl walkthroughs of the README and
+docs/walkthroughs.md (one shell, block after block, in an empty folder), and the SDK example. Only the
+port is changed, to a free one."""
 
 from __future__ import annotations
 
@@ -19,15 +20,22 @@ import pytest
 
 from tests.e2e.conftest import REPO, ServerProcess, cli, free_port, subprocess_env
 
-README = (REPO / "README.md").read_text()
+# The user's guide: the README and the pages of docs/ it links to.
+GUIDE = {path.relative_to(REPO).as_posix(): path.read_text()
+         for path in (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))}
 BIN = Path(sys.executable).parent  # the venv that runs the suite holds the `calgraph` command
 
 
 def section(title: str) -> str:
-    """The text of the `## title` section, up to the next `## ` heading."""
-    start = README.index(f"\n## {title}")
-    end = README.find("\n## ", start + 1)
-    return README[start:end if end != -1 else None]
+    """The text of the `## title` section of the guide (whichever file holds it), up to the next `## `."""
+    found = []
+    for text in GUIDE.values():
+        start = text.find(f"\n## {title}\n")
+        if start != -1:
+            end = text.find("\n## ", start + 1)
+            found.append(text[start:end if end != -1 else None])
+    assert len(found) == 1, f"{len(found)} sections titled {title!r} in {', '.join(GUIDE)}"
+    return found[0]
 
 
 def shell_blocks(text: str) -> list[str]:

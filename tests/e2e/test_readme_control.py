@@ -1,5 +1,5 @@
-"""The README's "Using calgraph in your tests" walkthrough, run as written in an empty folder (only the port
-is changed); every output it shows (`# ...` lines) is what the commands print."""
+"""The "Using calgraph in your tests" walkthrough (docs/testing.md), run as written in an empty folder
+(only the port is changed); every output it shows (`# ...` lines) is what the commands print."""
 
 from __future__ import annotations
 

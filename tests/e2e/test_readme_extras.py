@@ -1,5 +1,5 @@
-"""The README's "What apps hang on events (curl)" commands, run after the meeting walkthrough's setup as a
-user would run them; each `# …` line under a command is its expected output."""
+"""The "What apps hang on events (curl)" commands (docs/walkthroughs.md), run after the meeting
+walkthrough's setup as a user would run them; each `# …` line under a command is its expected output."""
 
 from __future__ import annotations
 

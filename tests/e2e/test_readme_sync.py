@@ -1,5 +1,5 @@
-"""The README's sync and webhook walkthroughs, run as a user would (after the meeting walkthrough they
-build on), each commented output line checked."""
+"""The sync and webhook walkthroughs of docs/walkthroughs.md, run as a user would (after the meeting
+walkthrough they build on), each commented output line checked."""
 
 from __future__ import annotations
 

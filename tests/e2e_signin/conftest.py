@@ -1,16 +1,10 @@
-"""End-to-end sign-in fixtures: one `calgraph serve --tls --proxy-port` subprocess for the whole
-directory, a tenant provisioned with the CLI (users with passwords, a secret app, a certificate app,
-a public app), and the CA file clients trust."""
+"""End-to-end sign-in fixtures: one `calgraph serve --tls --proxy-port` subprocess (tests/e2e's
+ServerProcess) for the whole directory, a tenant provisioned with the CLI (users with passwords, a
+secret app, a certificate app, a public app), and the CA file clients trust."""
 
 from __future__ import annotations
 
 import json
-import ssl
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -18,76 +12,24 @@ from typing import Iterator
 import pytest
 
 from tests.conftest import scratch_postgres_database
-from tests.e2e.conftest import REPO, START_TIMEOUT, cli, free_port, subprocess_env
+from tests.e2e.conftest import ServerProcess, cli
 from tests.signin.conftest import make_certificate
 
 PASSWORD = "Corr3ct horse"
 
 
-class TlsServer:
-    """`python -m calgraph serve --tls --proxy-port ...` on 127.0.0.1, output logged to a file."""
+# `serve` options of the sign-in servers, besides --tls and --proxy-port (ServerProcess adds those).
+SERVE_OPTIONS = ("--tls-name", "calgraph-e2e", "--device-interval", "1")
 
-    def __init__(self, db_url: str, log_path: Path, ca_file: Path) -> None:
-        self.db_url, self.log_path, self.ca_file = db_url, log_path, ca_file
-        self.port = self.proxy_port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
 
-    @property
-    def origin(self) -> str:
-        return f"https://localhost:{self.port}"
-
-    @property
-    def proxy(self) -> str:
-        return f"http://127.0.0.1:{self.proxy_port}"
-
-    def start(self) -> "TlsServer":
-        for _attempt in range(3):
-            self.port, self.proxy_port = free_port(), free_port()
-            with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "calgraph", "serve", "--port", str(self.port), "--proxy-port",
-                     str(self.proxy_port), "--tls-name", "calgraph-e2e", "--device-interval", "1",
-                     "--db", self.db_url],
-                    stdout=log, stderr=subprocess.STDOUT, env=subprocess_env(), cwd=REPO)
-            if self._wait_ready():
-                return self
-            self.stop()
-        raise RuntimeError(f"calgraph serve --tls did not start; log:\n{self.log()}")
-
-    def _wait_ready(self) -> bool:
-        context = ssl.create_default_context(cafile=str(self.ca_file))
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                return False
-            try:
-                urllib.request.urlopen(f"{self.origin}/v1.0/me", timeout=2, context=context)
-            except urllib.error.HTTPError as e:
-                if e.code == 401:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.1)
-        return False
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+def tls_server(db_url: str, log_dir: Path, name: str, ca_file: Path) -> ServerProcess:
+    """A started `calgraph serve --tls --proxy-port ...` whose certificate comes from `ca_file`'s CA."""
+    return ServerProcess(db_url, log_dir, name, SERVE_OPTIONS, ca_file=ca_file, proxy=True).start()
 
 
 @dataclass(frozen=True)
 class SignInTenant:
-    server: TlsServer
+    server: ServerProcess
     db_url: str
     tenant_id: str
     ca_file: Path
@@ -122,7 +64,7 @@ def signin(signin_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     cert_file.write_bytes(pem)
     cert_app = cli(db, "apps", "add", "Daemon", "--cert", str(cert_file), "--role", "Calendars.Read")
     public_app = cli(db, "apps", "add", "Desktop", "--public")
-    server = TlsServer(db, work / "server.log", ca_file).start()
+    server = tls_server(db, work, "server", ca_file)
     try:
         yield SignInTenant(server, db, secret_app["tenantId"], ca_file, alice, secret_app, cert_app, cert_file,
                            public_app, work)

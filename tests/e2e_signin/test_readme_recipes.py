@@ -1,4 +1,4 @@
-"""The README's "Point your app at calgraph" recipes, run as written (only the port and the app's
+"""The "Point your app at calgraph" recipes of docs/apps.md, run as written (only the port and the app's
 values filled in) against the TLS server of this directory."""
 
 from __future__ import annotations
@@ -6,15 +6,7 @@ from __future__ import annotations
 import os
 import re
 
-from tests.e2e.conftest import REPO
-
-README = (REPO / "README.md").read_text()
-
-
-def section(title: str) -> str:
-    start = README.index(f"\n## {title}")
-    end = README.find("\n## ", start + 1)
-    return README[start:end]
+from tests.e2e.test_readme import section
 
 
 def test_sign_in_recipe_runs_as_written(signin, tmp_path, monkeypatch):
@@ -27,5 +19,5 @@ def test_sign_in_recipe_runs_as_written(signin, tmp_path, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", os.environ.get("SSL_CERT_FILE", ""))   # restored after the test
     scope = {"TENANT_ID": signin.tenant_id, "CLIENT_ID": signin.secret_app["clientId"],
              "CLIENT_SECRET": signin.secret_app["clientSecret"]}
-    exec(compile(python, "README.md", "exec"), scope)
+    exec(compile(python, "docs/apps.md", "exec"), scope)
     assert isinstance(scope["events"].value, list)            # Graph answered, through the SDK

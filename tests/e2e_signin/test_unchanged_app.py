@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import CLI_TIMEOUT, REPO, cli, subprocess_env
-from tests.e2e_signin.conftest import TlsServer
+from tests.e2e_signin.conftest import tls_server
 
 APP = Path(__file__).with_name("unchanged_app.py")
 
@@ -63,7 +63,7 @@ def test_other_hosts_are_tunnelled(signin):
 
 
 def test_two_servers_share_tokens_and_the_ca(signin, tmp_path):
-    second = TlsServer(signin.db_url, tmp_path / "second.log", signin.ca_file).start()   # trusts the same CA
+    second = tls_server(signin.db_url, tmp_path, "second", signin.ca_file)   # trusts the same CA
     try:
         from azure.identity import ClientSecretCredential
         app = signin.secret_app

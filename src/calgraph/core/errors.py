@@ -134,6 +134,13 @@ class MethodNotAllowed(GraphError):
     message = "The HTTP method is not allowed on this resource."
 
 
+class NoRawContent(GraphError):
+    """GET …/attachments/{id}/$value on a referenceAttachment: a link has no bytes of its own."""
+    status, code = 405, "ErrorInvalidRequest"
+    message = ("'$value' segment is not supported for the given attachment. '$value' segment is only supported "
+               "for File Attachments and Item Attachments")
+
+
 class FolderExists(GraphError):
     status, code, message = 409, "ErrorFolderExists", "A folder with the specified name already exists."
 

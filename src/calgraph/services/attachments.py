@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from calgraph.core import attachments as rules
-from calgraph.core.errors import InvalidIdMalformed, InvalidRequest, ItemNotFound
+from calgraph.core.errors import InvalidIdMalformed, InvalidRequest, ItemNotFound, NoRawContent
 from calgraph.core.model import Attachment, Event, Mailbox, Message
 from calgraph.core.permissions import Principal
 from calgraph.services import access, delivery
@@ -87,7 +87,7 @@ def read_bytes(rt: Runtime, principal: Principal, ref: ItemRef,
         _, item = read_item(uow, principal, ref)
         attachment = _one(uow, item, attachment_id)
     if attachment.kind == "reference":
-        raise InvalidRequest("Only a file or an item attachment's raw content can be read with $value.")
+        raise NoRawContent()
     if attachment.kind == "item":
         return attachment, iter(())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from calgraph.core.errors import InvalidParameter
 from calgraph.core.identity import errors, grants, scopes, tenants
@@ -114,38 +114,37 @@ class SignIn:
         value = form.get("device_code") or form.get("code") or ""
         if not value:
             raise errors.missing_parameter("device_code")
-        grant_id = grants.digest(value)
-        with self.store.unit_of_work() as uow:
-            grant = grants.check_device(uow.get_grant(grant_id), app.client_id, self.now())
-        with self.store.unit_of_work(write=True) as uow:
-            if not uow.change_grant_state(grant.id, "approved", "used"):
-                raise errors.code_redeemed()
-            user = uow.get_mailbox(grant.user_id or "")
+        grant, user = self._redeem(value, lambda stored: grants.check_device(stored, app.client_id, self.now()),
+                                   "approved", errors.code_redeemed)
         return self._issue_for_grant(app, acr, user, grant, form, origin)
 
     def _authorization_code(self, tenant: Tenant, form: dict[str, str], origin: str) -> dict[str, Any]:
         app, acr = self._client(tenant, form)
         code = _required(form, "code")
-        with self.store.unit_of_work() as uow:
-            grant = grants.check_code(uow.get_grant(grants.digest(code)), app.client_id,
-                                      form.get("redirect_uri", ""), form.get("code_verifier", ""), self.now())
-        with self.store.unit_of_work(write=True) as uow:
-            if not uow.change_grant_state(grant.id, "active", "used"):
-                raise errors.code_redeemed()
-            user = uow.get_mailbox(grant.user_id or "")
+        grant, user = self._redeem(code, lambda stored: grants.check_code(
+            stored, app.client_id, form.get("redirect_uri", ""), form.get("code_verifier", ""), self.now()),
+            "active", errors.code_redeemed)
         return self._issue_for_grant(app, acr, user, grant, form, origin)
 
     def _refresh_token(self, tenant: Tenant, form: dict[str, str], origin: str) -> dict[str, Any]:
         app, acr = self._client(tenant, form)
         value = _required(form, "refresh_token")
-        with self.store.unit_of_work() as uow:
-            grant = grants.check_refresh(uow.get_grant(grants.digest(value)), app.client_id, self.now())
-        with self.store.unit_of_work(write=True) as uow:
-            if not uow.change_grant_state(grant.id, "active", "used"):   # each refresh token is used once
-                raise errors.malformed_grant()
-            user = uow.get_mailbox(grant.user_id or "")
+        grant, user = self._redeem(value, lambda stored: grants.check_refresh(stored, app.client_id, self.now()),
+                                   "active", errors.malformed_grant)   # each refresh token is used once
         scope = form.get("scope") or grant.scope
         return self._issue_for_grant(app, acr, user, Grant(**{**grant.__dict__, "scope": scope}), form, origin)
+
+    def _redeem(self, value: str, check: Callable[[Grant | None], Grant], redeemable: str,
+                spent: Callable[[], errors.SignInError]) -> tuple[Grant, Mailbox | None]:
+        """The grant `value` names, checked by `check`, then moved from `redeemable` to used: of two
+        concurrent redeemers only one gets past that, the other gets `spent()`. Returns it and its user."""
+        with self.store.unit_of_work() as uow:
+            grant = check(uow.get_grant(grants.digest(value)))
+        with self.store.unit_of_work(write=True) as uow:
+            if not uow.change_grant_state(grant.id, redeemable, "used"):
+                raise spent()
+            user = uow.get_mailbox(grant.user_id or "")
+        return grant, user
 
     def _issue_for_grant(self, app: AppRegistration, acr: str, user: Mailbox | None, grant: Grant,
                          form: dict[str, str], origin: str) -> dict[str, Any]:

@@ -137,10 +137,10 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, 
         self.conn.execute(insert(calendars).values(**_calendar_values(calendar), seq=self.next_seq(calendars)))
 
     def get_calendar(self, mailbox_id: str, calendar_id: str) -> Calendar | None:
-        return _calendar(self.run(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).fetchone())
+        return _calendar_row(self.run(_CALENDAR_BY_ID, {"mailbox_id": mailbox_id, "id": calendar_id}).fetchone())
 
     def default_calendar(self, mailbox_id: str) -> Calendar | None:
-        return _calendar(self.run(_DEFAULT_CALENDAR, {"mailbox_id": mailbox_id}).fetchone())
+        return _calendar_row(self.run(_DEFAULT_CALENDAR, {"mailbox_id": mailbox_id}).fetchone())
 
     def list_calendars(self, mailbox_id: str, calendar_group_id: str | None = None) -> list[Calendar]:
         statement = select(calendars).where(calendars.c.mailbox_id == mailbox_id)
@@ -216,8 +216,8 @@ _DEFAULT_CALENDAR = (select(calendars).where(calendars.c.mailbox_id == bindparam
                      .order_by(calendars.c.seq).limit(1))
 
 
-def _calendar(row: Any) -> Calendar | None:
-    """A calendars row as _CALENDAR_BY_ID and _DEFAULT_CALENDAR select it (DBAPI: is_default may be 0/1)."""
+def _calendar_row(row: tuple[Any, ...] | None) -> Calendar | None:
+    """A row of _CALENDAR_COLUMNS (from `run`) as a Calendar."""
     if row is None:
         return None
     values = dict(zip(_CALENDAR_COLUMNS, row))
