@@ -75,6 +75,19 @@ def steps_of(pattern: Any, range_: Any, anchor: datetime, duration: timedelta, z
 
 
 def stepped_ticks(steps: Steps, low: int, high: int) -> Iterator[int]:
+    """starts_between(steps, low, high), lazily: made a few weeks at a time, so that a caller wanting the
+    first start or two after `low` (with `high` as far as datetime.max) makes no more."""
+    end = min(high, ticks.MAX) if steps.last is None else min(high, ticks.MAX, steps.last)
+    while low <= end:
+        chunk = min(end, low + _CHUNK)
+        yield from starts_between(steps, low, chunk)
+        low = chunk + 1
+
+
+_CHUNK = 8 * 7 * DAY
+
+
+def starts_between(steps: Steps, low: int, high: int) -> list[int]:
     """The nominal local starts in [low, high] of a daily or weekly series, as ticks, by integer arithmetic
     instead of a dateutil rrule (which costs ~50 us to set up, per series and window): the same starts,
     as rrule makes them. Comparisons use the anchor without microseconds, as rrule does (it drops them;
@@ -83,6 +96,7 @@ def stepped_ticks(steps: Steps, low: int, high: int) -> Iterator[int]:
     daily: anchor + k * interval days. weekly: the weeks (starting on firstDayOfWeek) every `interval`
     weeks from the anchor's, each at its daysOfWeek, none before the anchor. A numbered range counts
     from the first; an endDate range ends with its endDate; nothing is past datetime.max."""
+    found: list[int] = []
     base, micro, count = steps.base, steps.micro, steps.count
     if steps.past is not None and steps.past <= high:
         high = steps.past - 1
@@ -94,11 +108,11 @@ def stepped_ticks(steps: Steps, low: int, high: int) -> Iterator[int]:
         moment = base + step * number
         while moment <= high:
             if count is not None and number >= count:
-                return
-            yield moment + micro
+                break
+            found.append(moment + micro)
             number += 1
             moment += step
-        return
+        return found
     week_zero, stride, shifts, skipped = steps.week_zero, steps.stride, steps.shifts, steps.skipped
     per_week = len(shifts)
     period = 0
@@ -113,9 +127,9 @@ def stepped_ticks(steps: Steps, low: int, high: int) -> Iterator[int]:
                 continue
             moment = week + shift
             if moment > high or (count is not None and number + position >= count):
-                return
+                return found
             if moment >= low:
-                yield moment + micro
+                found.append(moment + micro)
         period += 1
         number += per_week
 
@@ -136,7 +150,7 @@ def window_ticks(steps: Steps, first: int, last: int) -> list[tuple[int, int, in
         return []   # the series ended before the window, or starts after it
     offset_on, known, maximum = ticks.offset_on, ticks.offsets_in(zone), ticks.MAX
     found = []
-    for local in stepped_ticks(steps, low, high):
+    for local in starts_between(steps, low, high):
         day = local // DAY
         offset = known.get(day, _UNKNOWN)
         if offset is _UNKNOWN:
