@@ -218,20 +218,18 @@ def test_a_failed_group_commit_fails_every_unit(store: SqlStore, seeded: Seeded,
         assert uow.get_event(seeded.mailbox.id, event.id) is not None
 
 
-def test_server_processes_queue_for_the_write_lock_on_a_file(store: SqlStore, db_backend: str,
-                                                               seeded: Seeded, make_event: Callable[..., Event]) -> None:
+def test_server_processes_queue_for_the_write_lock_on_a_file(store: SqlStore, db_backend: str, seeded: Seeded,
+                                                               make_event: Callable[..., Event],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Two serving stores on one file (as `serve --workers 2` has): the second's writer waits on the
     `-writers` file lock for the first to commit, not in SQLite's busy handler (set to fail at once)."""
     if db_backend != "sqlite":
         pytest.skip("SQLite only")
-    from sqlalchemy import event as sa_event
+    from calgraph.store import open_store, sql
 
-    from calgraph.store import open_store
-
+    monkeypatch.setattr(sql, "SQLITE_BUSY_TIMEOUT_MS", 0)   # SQLite's own waiting would hide a missing queue
     url = store.engine.url.render_as_string(hide_password=False)
     first, second = open_store(url, serving=True), open_store(url, serving=True)
-    for each in (first, second):
-        sa_event.listen(each.engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout = 0"))
     holding, written = threading.Event(), threading.Event()
     events = [make_event(), make_event()]
 
