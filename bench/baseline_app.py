@@ -3,8 +3,8 @@
 Same stack as `calgraph serve`: a Starlette app whose router default is one ASGI callable, served by
 `uvicorn.run(app, host=..., port=..., timeout_keep_alive=...)` after `calgraph.cli.tune_gc()` (the
 same garbage collector settings) as in src/calgraph/cli.py, the request
-body read on the event loop and the database work done after one `run_in_threadpool` hop (as in
-src/calgraph/http/dispatch.py), on an engine made by `calgraph.store.open_store(..., serving=True)`
+body read on the event loop and the database work done after one hop to a request thread (with
+calgraph's own `calgraph.http.dispatch.run_in_threadpool`, cheaper than Starlette's), on an engine made by `calgraph.store.open_store(..., serving=True)`
 as `calgraph serve` makes it (WAL checkpointed by a thread of its own, synchronous=NORMAL, busy
 timeout, page cache and mmap, LIFO QueuePool) and a write unit of work (BEGIN IMMEDIATE).
 
@@ -30,12 +30,12 @@ import uuid
 
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from calgraph.cli import KEEP_ALIVE_SECONDS, tune_gc
+from calgraph.http.dispatch import run_in_threadpool
 from calgraph.store import SqlStore, open_store
 
 ROWS = 2000              # rows the UPDATEs pick from

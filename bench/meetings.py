@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import math
 import random
@@ -30,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -38,7 +40,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from servers import SRC, Server, machine, say  # noqa: E402
+from servers import SRC, Server, database_cpu, machine, say  # noqa: E402
 from wrk import Request, WrkResult, available, run_wrk  # noqa: E402
 
 sys.path.insert(0, str(SRC))
@@ -78,12 +80,19 @@ class Row:
     load: WrkResult
     server_cpu_seconds: float | None
     variant: str = ""
+    database_cpu_seconds: float | None = None   # PostgreSQL's backends for the bench database
 
     @property
     def server_ms(self) -> float | None:
         if self.server_cpu_seconds is None or not self.load.requests:
             return None
         return self.server_cpu_seconds / self.load.requests * 1000
+
+    @property
+    def database_ms(self) -> float | None:
+        if self.database_cpu_seconds is None or not self.load.requests:
+            return None
+        return self.database_cpu_seconds / self.load.requests * 1000
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ class Meeting:
 
 
 def measure(server: Server, scenario: str, concurrency: int, requests: list[Request], seconds: float,
-            expect: int, single_use: bool = False) -> Row:
+            expect: int, single_use: bool = False, database: str | None = None) -> Row:
     """A 1-second warm-up, then `seconds` of load. Requests that work once only (a decline, a cancel) are
     warmed up with the list's last twentieth and measured from its start, so no request is sent twice
     unless the list runs out (then its second answer counts as an error)."""
@@ -111,12 +120,14 @@ def measure(server: Server, scenario: str, concurrency: int, requests: list[Requ
     if single_use:
         requests = requests[: len(requests) - len(warmup)]
     run_wrk(server.origin, warmup, connections=concurrency, seconds=1, expect=expect)
-    cpu0 = server.cpu_seconds()
+    cpu0, db0 = server.cpu_seconds(), database_cpu(database)
     load = run_wrk(server.origin, requests, connections=concurrency, seconds=seconds, expect=expect)
-    cpu1 = server.cpu_seconds()
-    row = Row(scenario, concurrency, load, None if cpu0 is None or cpu1 is None else cpu1 - cpu0)
+    cpu1, db1 = server.cpu_seconds(), database_cpu(database)
+    row = Row(scenario, concurrency, load, None if cpu0 is None or cpu1 is None else cpu1 - cpu0,
+              database_cpu_seconds=sum(s - db0.get(pid, 0.0) for pid, s in db1.items()) if database else None)
     say(f"  {LABELS.get(scenario, scenario):<44} c={concurrency:<3} {load.rps:8.1f} req/s  p50 {load.p50_ms:6.1f} ms"
         f"  p99 {load.p99_ms:6.1f} ms  wrk CPU {load.client_cpu:.0%}"
+        + (f"  PostgreSQL CPU {row.database_ms:.2f} ms/req" if row.database_ms is not None else "")
         + (f"  {load.errors} errors, first: {load.first_error}" if load.errors else ""))
     return row
 
@@ -268,6 +279,8 @@ async def run_calgraph(args: argparse.Namespace, workdir: Path, workers: int, du
             *(["--durability", durability] if durability else [])]
     server = Server("calgraph", argv, "/v1.0/me", 401, workdir).start()
     tenant = Tenant(server, users, app_token, args.attendees, args.seed)
+    database = urllib.parse.urlsplit(db_url).path.lstrip("/") if args.backend == "postgres" else None
+    at = functools.partial(measure, server, database=database)
     rows: list[Row] = []
     cancelled: list[Meeting] = []
     try:
@@ -278,19 +291,19 @@ async def run_calgraph(args: argparse.Namespace, workdir: Path, workers: int, du
                   [action(a, m.copies[a.id], "tentativelyAccept") for m, a in copies]
         for concurrency in args.concurrency:
             say(f"calgraph on {server.origin}, {concurrency} connections")
-            answer = measure(server, "answer", concurrency, answers, args.seconds, 202)
+            answer = at("answer", concurrency, answers, args.seconds, 202)
             rows.append(answer)
             creations = [Request("POST", f"/v1.0/users/{m.organizer.id}/events", app_token,
                                  meeting_body(n, m.attendees)) for n, m in enumerate(tenant.new_meetings(200))]
-            rows.append(measure(server, "create", concurrency, creations, args.seconds, 201))
+            rows.append(at("create", concurrency, creations, args.seconds, 201))
             enough = math.ceil(answer.load.rps * args.seconds * 1.5) + 50  # the answers' pace, and then some
             fresh = await tenant.create(math.ceil(enough / args.attendees))
             declines = [action(a, m.copies[a.id], "decline") for m in fresh for a in m.attendees]
             tenant.rng.shuffle(declines)
-            rows.append(measure(server, "decline", concurrency, declines, args.seconds, 202, single_use=True))
+            rows.append(at("decline", concurrency, declines, args.seconds, 202, single_use=True))
             doomed = await tenant.create(enough)
             cancels = [action(m.organizer, m.event_id, "cancel") for m in doomed]
-            rows.append(measure(server, "cancel", concurrency, cancels, args.seconds, 202, single_use=True))
+            rows.append(at("cancel", concurrency, cancels, args.seconds, 202, single_use=True))
             cancelled += doomed[1:11]  # wrk's script check takes the first request: it is never sent
         problems = await tenant.check(copies[1:min(len(copies), 100)], cancelled)
     finally:
@@ -320,8 +333,10 @@ def report(args: argparse.Namespace, rows: list[Row], problems: list[str]) -> in
 
     console = Console(width=None if Console().is_terminal else 220)
     table = Table(title=f"calgraph's write path on {args.backend}, wrk -t1, meetings of {args.attendees} attendees")
+    postgres = args.backend == "postgres"
     for column in ("scenario", "calgraph", "conn.", "requests", "errors", "req/s", "p50 ms", "p99 ms", "x minimal",
-                   "server CPU ms/req", "CPU x minimal", "wrk CPU", "goal"):
+                   "server CPU ms/req", "CPU x minimal", *(["PostgreSQL CPU ms/req"] if postgres else []),
+                   "wrk CPU", "goal"):
         table.add_column(column, justify="left" if column in ("scenario", "goal") else "right")
     failed = errors = False
     for row in rows:
@@ -342,13 +357,17 @@ def report(args: argparse.Namespace, rows: list[Row], problems: list[str]) -> in
         table.add_row(LABELS.get(row.scenario, row.scenario), row.variant, str(row.concurrency), str(row.load.requests),
                       str(row.load.errors), f"{row.load.rps:.0f}", f"{row.load.p50_ms:.1f}", f"{row.load.p99_ms:.1f}",
                       "" if ratio is None else f"{ratio:.2f}", "" if row.server_ms is None else f"{row.server_ms:.2f}",
-                      "" if cpu_ratio is None else f"{cpu_ratio:.2f}", f"{row.load.client_cpu:.0%}", verdict)
+                      "" if cpu_ratio is None else f"{cpu_ratio:.2f}",
+                      *([f"{row.database_ms:.2f}" if row.database_ms is not None else ""] if postgres else []),
+                      f"{row.load.client_cpu:.0%}", verdict)
     console.print(table)
     console.print(f"Machine: {machine()}.\n"
                   "x minimal: requests/s over the mean of the minimal app's two rounds at the same concurrency "
                   "(answers and decline against 2 UPDATE + 1 INSERT; creation and cancel against 12 INSERTs). "
                   "CPU x minimal: the minimal app's server CPU per request over this row's. wrk CPU: the load "
-                  "generator's CPU time over the wall time (1 = one core).")
+                  "generator's CPU time over the wall time (1 = one core)."
+                  + (" PostgreSQL CPU: the CPU time of the PostgreSQL backends serving the bench database, per "
+                     "request (its WAL writer and checkpointer not counted)." if postgres else ""))
     busiest = max(row.load.client_cpu for row in rows)
     if busiest > 0.5:
         console.print(f"[yellow]wrk used up to {busiest:.0%} of a core: the client may have set the pace.[/]")

@@ -60,6 +60,26 @@ def process_cpu_seconds(pid: int) -> float | None:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu(database: str | None) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` on this machine (Linux /proc;
+    a backend's process title names its database)."""
+    found: dict[int, float] = {}
+    if not database:
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            seconds = process_cpu_seconds(int(entry.name))
+            if seconds is not None:
+                found[int(entry.name)] = seconds
+    return found
+
+
 def tree_cpu_seconds(pid: int) -> float | None:
     """CPU time of a process and of its live child processes (a server's workers)."""
     total = process_cpu_seconds(pid)

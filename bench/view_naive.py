@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from servers import Server, process_cpu_seconds, say
+from servers import Server, database_cpu, say
 from view_common import PAGE, WEEK, Client, utc_text
 from wrk import Request, WrkResult, run_wrk
 
@@ -74,26 +74,6 @@ def compare_pages(window: str, ours: list[bytes], theirs: list[bytes]) -> tuple[
                 break
     identical = not problems and all(_items_text(a) == _items_text(b) for a, b in zip(ours, theirs))
     return problems, identical
-
-
-def database_cpu(database: str | None) -> dict[int, float]:
-    """CPU seconds so far of each PostgreSQL backend serving `database` on this machine (Linux /proc;
-    a backend's process title names its database)."""
-    found: dict[int, float] = {}
-    if not database:
-        return found
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
-            seconds = process_cpu_seconds(int(entry.name))
-            if seconds is not None:
-                found[int(entry.name)] = seconds
-    return found
 
 
 @dataclass
