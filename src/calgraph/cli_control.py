@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import urllib.error
-import urllib.request
+import urllib.parse
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+
+from calgraph import control_client
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 
@@ -51,22 +53,13 @@ def call(method: str, path: str, url: str | None, db: str | None, body: dict[str
     base = (url or os.environ.get("CALGRAPH_URL") or DEFAULT_URL).rstrip("/")
     if base.endswith("/v1.0"):
         base = base[: -len("/v1.0")]
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base}/_calgraph{path}", data=data, method=method, headers={
-        "Authorization": f"Bearer {_token(db)}", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            text = answer.read()
-    except urllib.error.HTTPError as error:
-        try:
-            message = json.loads(error.read())["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = error.reason
-        _fail(f"{error.code}: {message}")
+        return control_client.call(base, _token(db), method, path, body)
+    except control_client.ControlRefused as error:
+        _fail(f"{error.status}: {error.message or error.reason}")
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         _fail(f"no calgraph server answers at {base} ({reason}); start one with `calgraph serve` or give --url.")
-    return json.loads(text) if text else None
 
 
 def _print(value: Any) -> None:
@@ -93,13 +86,13 @@ def snapshot_save(name: Annotated[str, typer.Argument(metavar="NAME")], url: Url
 @snapshot_app.command("restore")
 def snapshot_restore(name: Annotated[str, typer.Argument(metavar="NAME")], url: Url = None, db: Db = None) -> None:
     """Put the tenant back as it was when NAME was saved."""
-    call("POST", f"/snapshots/{urllib.request.quote(name, safe='')}/restore", url, db)
+    call("POST", f"/snapshots/{urllib.parse.quote(name, safe='')}/restore", url, db)
 
 
 @snapshot_app.command("delete")
 def snapshot_delete(name: Annotated[str, typer.Argument(metavar="NAME")], url: Url = None, db: Db = None) -> None:
     """Delete the snapshot NAME."""
-    call("DELETE", f"/snapshots/{urllib.request.quote(name, safe='')}", url, db)
+    call("DELETE", f"/snapshots/{urllib.parse.quote(name, safe='')}", url, db)
 
 
 @snapshot_app.command("list")

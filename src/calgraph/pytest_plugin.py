@@ -12,21 +12,20 @@ file, if given), fault rules are cleared and the clock is real again.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from calgraph import control_client
 
 DOMAIN = "contoso.com"
 BASELINE = "pytest-baseline"
@@ -87,20 +86,10 @@ class _Control:
         self.admin_token = admin_token
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.origin}/_calgraph{path}", data=data, method=method, headers={
-            "Authorization": f"Bearer {self.admin_token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=120) as answer:
-                text = answer.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode(errors="replace")
-            try:
-                detail = json.loads(detail)["error"]["message"]
-            except (ValueError, KeyError, TypeError):
-                pass
-            raise CalgraphError(f"{method} /_calgraph{path}: {error.code} {detail}") from None
-        return json.loads(text) if text else None
+            return control_client.call(self.origin, self.admin_token, method, path, body)
+        except control_client.ControlRefused as error:
+            raise CalgraphError(f"{method} /_calgraph{path}: {error.status} {error.message or error.body}") from None
 
 
 class Clock:

@@ -68,7 +68,7 @@ class Dispatcher:
         seen: dict[str, str] = {}
         try:
             raw_path = _raw_path(request)
-            body = await _read_body(request, ATTACHMENT_BODY if _is_attachment_post(request.method, raw_path)
+            body = await read_body(request, ATTACHMENT_BODY if _is_attachment_post(request.method, raw_path)
                                     else MAX_BODY)
             prefs, reply = await run_in_threadpool(self._run, request, raw_path, body, seen)  # DB work: off the loop
         except Exception as error:  # every failure becomes Graph's envelope, never a traceback
@@ -214,7 +214,8 @@ def _is_attachment_post(method: str, raw_path: str) -> bool:
     return method.upper() == "POST" and raw_path.rstrip("/").lower().endswith("/attachments")
 
 
-async def _read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The request's body, or PayloadTooLarge once it passes `limit` bytes (read no further)."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

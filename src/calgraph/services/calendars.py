@@ -120,12 +120,19 @@ def update_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_ke
 def delete_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
                     key: str, group_key: str | None) -> None:
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox = access.owner_mailbox(uow, principal, owner_kind, owner_key)
-        cal = access.calendar(uow, mailbox, key, group_key)
-        _require_owner_write(uow, principal, mailbox)
-        if cal.is_default:
-            raise CannotDeleteObject("The default calendar cannot be deleted.")
+        mailbox, cal = _deletable_calendar(uow, principal, owner_kind, owner_key, key, group_key)
         uow.delete_calendar(mailbox.id, cal.id)
+
+
+def _deletable_calendar(uow: UnitOfWork, principal: Principal, owner_kind: str, owner_key: str | None,
+                        key: str, group_key: str | None) -> tuple[Mailbox, Calendar]:
+    """The calendar a DELETE or permanentDelete names, once the caller may delete it (never the default)."""
+    mailbox = access.owner_mailbox(uow, principal, owner_kind, owner_key)
+    cal = access.calendar(uow, mailbox, key, group_key)
+    _require_owner_write(uow, principal, mailbox)
+    if cal.is_default:
+        raise CannotDeleteObject("The default calendar cannot be deleted.")
+    return mailbox, cal
 
 
 def permanent_delete_calendar(rt: Runtime, principal: Principal, owner_kind: str, owner_key: str | None,
@@ -133,11 +140,7 @@ def permanent_delete_calendar(rt: Runtime, principal: Principal, owner_kind: str
     """permanentDelete: the calendar and its events go for good; the meetings it organizes are cancelled
     for their attendees first, as a DELETE of each does, and leave nothing in Deleted Items."""
     with rt.store.unit_of_work(write=True) as uow:
-        mailbox = access.owner_mailbox(uow, principal, owner_kind, owner_key)
-        cal = access.calendar(uow, mailbox, key, group_key)
-        _require_owner_write(uow, principal, mailbox)
-        if cal.is_default:
-            raise CannotDeleteObject("The default calendar cannot be deleted.")
+        mailbox, cal = _deletable_calendar(uow, principal, owner_kind, owner_key, key, group_key)
         for event in _meetings_organized(uow, cal):
             uow.lock_meeting(occurrences.series_uid(event.ical_uid))
             current = uow.get_event(mailbox.id, event.id, for_update=True)

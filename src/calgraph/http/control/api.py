@@ -18,9 +18,10 @@ from starlette.routing import Route
 from calgraph.core.clock import ClockState
 from calgraph.core.datetimes import format_instant_seconds
 from calgraph.core.errors import (
-    InvalidAuthenticationToken, ItemNotFound, MethodNotAllowed, PayloadTooLarge, UnknownRoute,
+    InvalidAuthenticationToken, ItemNotFound, MethodNotAllowed, UnknownRoute,
 )
 from calgraph.http.auth import bearer_token
+from calgraph.http.dispatch import read_body
 from calgraph.http.control import bodies
 from calgraph.http.control import seed as seed_reader
 from calgraph.http.errors import error_reply
@@ -71,7 +72,7 @@ class ControlApi:
         async def run(request: Request) -> Response:
             request_id = str(uuid.uuid4())
             try:
-                body = await read_body(request)
+                body = await read_body(request, MAX_BODY)
                 reply = await run_in_threadpool(self._guarded, handlers, request, body)
             except Exception as error:  # Graph's envelope, never a traceback
                 reply = error_reply(error, request_id, request_id)
@@ -100,16 +101,6 @@ class ControlApi:
 
 
 MAX_BODY = 32 * 1024 * 1024   # a seed document of a large tenant
-
-
-async def read_body(request: Request) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise PayloadTooLarge()
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def render(reply: Reply, request_id: str) -> Response:
