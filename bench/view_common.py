@@ -116,14 +116,6 @@ def timed(query: Query, timing: Timing, reps: int, warmup: int,
         + (f"  server CPU {timing.cpu_ms:.1f} ms/query" if timing.cpu_ms is not None else "")
         + (f"  ERROR {timing.error}" if timing.error else ""))
     return timing
-    say(f"  {timing.server:<8} {timing.window:<4} {len(timing.latencies)} reps  "
-              f"p50 {timing.percentile(50) * 1000:9.1f} ms  p99 {timing.percentile(99) * 1000:9.1f} ms  "
-              f"items {timing.items} ({timing.pages} pages)"
-              + (f"  + JSON parse p50 {timing.percentile(50, True) * 1000:9.1f} ms" if any(timing.parsing) else "")
-              + (f"  ERROR {timing.error}" if timing.error else ""))
-    return timing
-
-
 
 
 NEXT_LINK = re.compile(rb'"@odata\.nextLink":("(?:[^"\\]|\\.)*")')

@@ -11,6 +11,7 @@ import pytest
 from calgraph.core.errors import IrresolvableConflict
 from calgraph.core.model import Attendee, EmailAddress, Event
 from calgraph.store import SqlStore
+from calgraph.store.sql_base import WriteInReadOnlyUnit
 from tests.store.builders import Seeded
 
 WRITERS = 20
@@ -115,6 +116,34 @@ def test_put_setting_if_absent_is_race_safe(store: SqlStore) -> None:
     assert len(set(results)) == 1
     with store.unit_of_work() as uow:
         assert uow.get_setting("signing-key") == results[0]
+
+
+def test_a_read_only_unit_refuses_to_write(store: SqlStore, seeded: Seeded, make_event: Callable[..., Event]) -> None:
+    """A unit opened without write=True cannot write, through SQLAlchemy or a prebuilt statement, and
+    leaves nothing behind (on PostgreSQL it runs in autocommit: a write would not be rolled back)."""
+    event = make_event()
+    with pytest.raises(WriteInReadOnlyUnit), store.unit_of_work() as uow:
+        uow.put_setting_if_absent("k", "v")
+    with pytest.raises(WriteInReadOnlyUnit), store.unit_of_work() as uow:
+        uow.add_event(event)
+    with store.unit_of_work() as uow:
+        assert uow.get_setting("k") is None
+        assert uow.get_event(seeded.mailbox.id, event.id) is None
+
+
+def test_postgresql_read_only_units_run_without_a_transaction(store: SqlStore, db_backend: str) -> None:
+    """No BEGIN and COMMIT round trips: each statement is a transaction of its own (under READ
+    COMMITTED each read its own snapshot anyway), so now() moves between statements."""
+    if db_backend != "postgres":
+        pytest.skip("PostgreSQL only")
+    with store.unit_of_work() as uow:
+        first = uow.conn.exec_driver_sql("SELECT now()").scalar()
+        uow.conn.exec_driver_sql("SELECT pg_sleep(0.01)")
+        assert uow.conn.exec_driver_sql("SELECT now()").scalar() > first
+    with store.unit_of_work(write=True) as uow:
+        first = uow.conn.exec_driver_sql("SELECT now()").scalar()
+        uow.conn.exec_driver_sql("SELECT pg_sleep(0.01)")
+        assert uow.conn.exec_driver_sql("SELECT now()").scalar() == first
 
 
 def test_sqlite_write_units_begin_immediate(store: SqlStore, db_backend: str) -> None:

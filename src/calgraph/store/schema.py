@@ -149,6 +149,7 @@ events = Table(
     Index("ix_events_seq", "seq"),                        # MAX(seq) on insert
     Index("ix_events_mail_folder", "mail_folder_id", **_where("mail_folder_id IS NOT NULL")),
     Index("ix_events_ical_uid_organizer", "ical_uid", "is_organizer", "seq"),  # a meeting's copies, its organizer's
+    Index("ix_events_exceptions", "series_master_id", **_where("type = 'exception'")),  # a calendarView's exceptions
     UniqueConstraint("mailbox_id", "transaction_id"),
 )
 

@@ -3,7 +3,9 @@
 SQLite: WAL, synchronous NORMAL or FULL (the durability), foreign keys on, 30 s busy timeout; SQLAlchemy emits BEGIN itself
 (pysqlite's own transaction handling is switched off) so a write unit can start with BEGIN IMMEDIATE
 and concurrent writers queue instead of failing. PostgreSQL: READ COMMITTED, row locks for
-read-modify-write, conditional UPDATEs on the change key.
+read-modify-write, conditional UPDATEs on the change key; a read-only unit runs in autocommit (under
+READ COMMITTED each statement reads its own snapshot either way, and BEGIN and COMMIT would cost two round
+trips), and a write in one fails on both databases (sql_base.WriteInReadOnlyUnit).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from calgraph.core.ids import utc_now
 from calgraph.core.model import Mailbox
+from calgraph.store.sql_base import READ_ONLY, refuse_writes_in_read_units
 from calgraph.store.sql_control import CONTROL_VERSION
 from calgraph.store.sql_uow import SqlUnitOfWork
 from calgraph.store.sqlite_wal import WalCheckpointer
@@ -55,6 +58,10 @@ class SqlStore:
         self._checkpointer = None
         self._reader: Any = None          # SQLite: control_version's connection
         self._reader_lock = threading.Lock()
+        self._read_options: dict[str, Any] = {READ_ONLY: True}
+        if engine.dialect.name == "postgresql":
+            self._read_options["isolation_level"] = "AUTOCOMMIT"
+        event.listen(engine, "before_cursor_execute", refuse_writes_in_read_units)
         if serving and engine.dialect.name == "sqlite":
             self._checkpointer = WalCheckpointer(engine, self._write_lock).start()
 
@@ -75,8 +82,10 @@ class SqlStore:
         with self._write_lock if write else nullcontext(), self.engine.connect() as conn:
             if write:
                 conn.execution_options(**{_WRITE: True})
+            else:
+                conn.execution_options(**self._read_options)
             with conn.begin():
-                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes, read_only=not write)
                 yield uow
                 uow.flush_changes(self.clock())
 

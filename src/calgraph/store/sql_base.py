@@ -14,11 +14,28 @@ from calgraph.core.errors import IrresolvableConflict, ItemNotFound
 from calgraph.core.query import ItemQuery, Page
 
 T = TypeVar("T")
+READ_ONLY = "calgraph_read_only"   # execution option: a read-only unit of work's connection
+
+
+class WriteInReadOnlyUnit(RuntimeError):
+    """A unit of work opened without write=True tried to change the database (a bug: on PostgreSQL such a
+    unit runs in autocommit, so its writes would not commit together)."""
+
+
+def _writes(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+
+
+def refuse_writes_in_read_units(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    """before_cursor_execute: every statement SQLAlchemy runs (`run` checks its own)."""
+    if conn._execution_options.get(READ_ONLY) and _writes(statement):
+        raise WriteInReadOnlyUnit(statement[:80])
 
 
 class UnitOfWorkBase:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, read_only: bool = False) -> None:
         self.conn = conn
+        self.read_only = read_only
         self._driver: Any = None    # the DBAPI connection of this transaction, once `run` has used it
         self._events_read: dict[str, Any] = {}   # event id -> the Event as this unit last read or wrote it
 
@@ -43,7 +60,9 @@ class UnitOfWorkBase:
         SQLAlchemy's per-call work (about 30 us a statement, several times the statement's own cost
         in SQLite). Only for statements whose parameters and results need no type conversion
         (strings, integers, booleans in, strings out)."""
-        sql, positions, defaults = _compiled(statement, self.conn.dialect)
+        sql, positions, defaults, writes = _compiled(statement, self.conn.dialect)
+        if writes and self.read_only:
+            raise WriteInReadOnlyUnit(sql[:80])
         if defaults:
             params = {**defaults, **params}
         driver = self._driver
@@ -55,7 +74,9 @@ class UnitOfWorkBase:
 
     def run_many(self, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
         """`run` for a batch of rows (executemany), with the same restrictions."""
-        sql, positions, defaults = _compiled(statement, self.conn.dialect)
+        sql, positions, defaults, writes = _compiled(statement, self.conn.dialect)
+        if writes and self.read_only:
+            raise WriteInReadOnlyUnit(sql[:80])
         if defaults:
             rows = [{**defaults, **row} for row in rows]
         driver = self._driver
@@ -106,21 +127,23 @@ class UnitOfWorkBase:
         return Page(items=[to_item(row) for row in rows[:top]], total=total, has_more=len(rows) > top)
 
 
-_COMPILED: dict[tuple[int, str], tuple[Executable, str, Any, dict[str, Any]]] = {}
+_COMPILED: dict[tuple[int, str], tuple[Executable, str, Any, dict[str, Any], bool]] = {}
 
 
 def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]] | None,
-                                                                dict[str, Any]]:
-    """SQL text, positional parameters from named ones (None for named styles) and literal defaults (LIMIT 1)."""
+                                                                dict[str, Any], bool]:
+    """SQL text, positional parameters from named ones (None for named styles), literal defaults (LIMIT 1)
+    and whether it writes."""
     key = (id(statement), dialect.name)
     known = _COMPILED.get(key)
     if known is None or known[0] is not statement:
         compiled = statement.compile(dialect=dialect)
         positions = _positional(tuple(compiled.positiontup or ())) if compiled.positional else None
         defaults = {name: value for name, value in compiled.params.items() if value is not None}
-        known = (statement, str(compiled), positions, defaults)
+        sql = str(compiled)
+        known = (statement, sql, positions, defaults, _writes(sql))
         _COMPILED[key] = known
-    return known[1], known[2], known[3]
+    return known[1], known[2], known[3], known[4]
 
 
 def _positional(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:

@@ -33,8 +33,9 @@ MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 
 class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, IdentityMixin,
                     AvailabilityMixin):   # SyncMixin: ItemsMixin noting changes
-    def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None) -> None:
-        super().__init__(conn)
+    def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None,
+                 read_only: bool = False) -> None:
+        super().__init__(conn, read_only)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
         # (by id and by lower-cased address); one this unit added is left out until it has committed.
         self._known_mailboxes = {} if known_mailboxes is None else known_mailboxes
