@@ -83,11 +83,12 @@ def test_masters_and_exceptions_stay_out_of_lists_and_window(store: SqlStore, se
         assert uow.list_series_masters([], W1) == []
         assert uow.list_series_exceptions(["master"]) == [exception]
         assert uow.list_series_exceptions(["late-master"]) == []
-        assert uow.list_masters_exceptions([seeded.calendar.id], W1) == [exception]
-        assert uow.list_masters_exceptions([seeded.calendar.id, seeded.other_calendar.id], W1) == [exception]
-        assert uow.list_masters_exceptions([seeded.other_calendar.id], W1) == []
-        assert uow.list_masters_exceptions([seeded.calendar.id], datetime(2024, 1, 1, tzinfo=UTC)) == []
-        assert uow.list_masters_exceptions([], W1) == []
+        assert uow.list_series([seeded.calendar.id], W1) == ([master], [exception])
+        assert uow.list_series([seeded.calendar.id], datetime(2030, 1, 1, tzinfo=UTC)) == ([master, late], [exception])
+        assert uow.list_series([seeded.calendar.id, seeded.other_calendar.id], W1) == ([master, other], [exception])
+        assert uow.list_series([seeded.other_calendar.id], W1) == ([other], [])
+        assert uow.list_series([seeded.calendar.id], datetime(2024, 1, 1, tzinfo=UTC)) == ([], [])
+        assert uow.list_series([], W1) == ([], [])
         listed = uow.query_events([seeded.calendar.id], ItemQuery(top=50)).items
     assert [e.id for e in listed] == ["master", "late-master", "single"]
 

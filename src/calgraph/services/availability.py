@@ -44,8 +44,7 @@ def busy_items(uow: UnitOfWork, mailbox: Mailbox, start: datetime, end: datetime
     if calendar is None:
         return []
     low, high = start - _ALL_DAY_MARGIN, end + _ALL_DAY_MARGIN
-    masters = uow.list_series_masters([calendar.id], high)
-    exceptions = uow.list_masters_exceptions([calendar.id], high) if masters else []
+    masters, exceptions = uow.list_series([calendar.id], high)
     items = [freebusy.busy_item(e, n) for n, e in enumerate(uow.query_event_window([calendar.id], low, high))]
     for key in occurrences.keyed_without_replaced(occurrences.expand_keyed(masters, low, high), exceptions):
         if len(key) == 4:   # an all-day occurrence, built as an Event

@@ -132,8 +132,7 @@ def time_page(uow: UnitOfWork, calendar_ids: list[str], window: Window, top: int
     expanded until the items starting before the span's end number more than `top` (so the page, and
     whether more follow, are settled) or the window is done; after the first span, the next is sized
     from the items per day seen so far."""
-    masters = uow.list_series_masters(calendar_ids, window.end)
-    exceptions = uow.list_masters_exceptions(calendar_ids, window.end) if masters else []
+    masters, exceptions = uow.list_series(calendar_ids, window.end)
     start = window.start if after is None else max(window.start, event_query.instant(after[0]))
     since = None if after is None else (ticks.of(event_query.instant(after[0])), ticks.of(event_query.instant(after[1])),
                                         after[2])
@@ -192,8 +191,7 @@ def instances(rt: Runtime, principal: Principal, scope: Scope, master_id: str, w
 
 def view(uow: UnitOfWork, calendar_ids: list[str], window: Window) -> list[Event]:
     """Singles, exceptions and occurrences of those calendars overlapping the window (never masters)."""
-    masters = uow.list_series_masters(calendar_ids, window.end)
-    exceptions = uow.list_masters_exceptions(calendar_ids, window.end) if masters else []
+    masters, exceptions = uow.list_series(calendar_ids, window.end)
     items = map(occurrences.item, keyed_view(uow, calendar_ids, window, masters, exceptions))
     return [item.event() if type(item) is Virtual else item for item in items]
 

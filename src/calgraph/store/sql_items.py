@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, true
+from sqlalchemy import CompoundSelect, Select, bindparam, delete, func, insert, literal, literal_column, select, true, union_all
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
@@ -136,15 +136,18 @@ class ItemsMixin(UnitOfWorkBase):
                      .order_by(c.start_utc, c.seq, binary_text(c.id)))
         return [loads(Event, row.data) for row in self.conn.execute(statement)]
 
-    def list_masters_exceptions(self, calendar_ids: Iterable[str], starting_before: datetime) -> list[Event]:
+    def list_series(self, calendar_ids: Iterable[str], starting_before: datetime) -> tuple[list[Event], list[Event]]:
         ids = list(calendar_ids)
         if not ids:
-            return []
-        if len(ids) == 1:
-            rows = self.run(_MASTERS_EXCEPTIONS, {"calendar_id": ids[0], "before": format_ts(starting_before)}).fetchall()
-            return [loads(Event, row[0]) for row in rows]
-        statement = _masters_exceptions(ids, format_ts(starting_before))
-        return [loads(Event, row.data) for row in self.conn.execute(statement)]
+            return [], []
+        if len(ids) > 1:
+            masters = self.list_series_masters(ids, starting_before)
+            before = format_ts(starting_before)
+            return masters, [loads(Event, row.data) for row in self.conn.execute(_masters_exceptions(ids, before))]
+        found: tuple[list[Event], list[Event]] = ([], [])
+        for kind, data, *_order in self.run(_SERIES, {"calendar_id": ids[0], "before": format_ts(starting_before)}).fetchall():
+            found[kind].append(loads(Event, data))
+        return found
 
     def query_folder_events(self, mail_folder_id: str) -> list[Event]:
         statement = (select(events.c.data).where(events.c.mail_folder_id == mail_folder_id)
@@ -265,7 +268,21 @@ def _masters_exceptions(calendar_ids: list[str] | None, before: Any) -> Select[A
             .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
 
 
-_MASTERS_EXCEPTIONS = _masters_exceptions(None, bindparam("before"))
+def _series_of_calendar() -> CompoundSelect:
+    """One calendar's series masters starting before `before` (kind 0), then their exceptions (kind 1),
+    each by start: list_series in one statement."""
+    c = events.c
+    masters = select(c.calendar_id).where(c.calendar_id == bindparam("calendar_id"), c.type == "seriesMaster",
+                                          c.start_utc < bindparam("before"))
+    exceptions = _masters_exceptions(None, bindparam("before"))
+    columns = (c.data, c.start_utc.label("start"), c.seq.label("seq"), binary_text(c.id).label("tiebreak"))
+    return union_all(
+        masters.with_only_columns(literal(0).label("kind"), *columns),
+        exceptions.with_only_columns(literal(1), *columns).order_by(None),
+    ).order_by(literal_column("kind"), literal_column("start"), literal_column("seq"), literal_column("tiebreak"))
+
+
+_SERIES = _series_of_calendar()
 
 
 @functools.lru_cache(maxsize=64)
