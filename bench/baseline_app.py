@@ -4,7 +4,7 @@ Same stack as `calgraph serve`: a Starlette app whose router default is one ASGI
 `uvicorn.run(app, host=..., port=..., timeout_keep_alive=...)` after `calgraph.cli.tune_gc()` (the
 same garbage collector settings) as in src/calgraph/cli.py, the request
 body read on the event loop and the database work done after one hop to a request thread (with
-calgraph's own `calgraph.http.dispatch.run_in_threadpool`, cheaper than Starlette's), on an engine made by `calgraph.store.open_store(..., serving=True)`
+calgraph's own `calgraph.request_threads.run_in_threadpool`, cheaper than Starlette's), on an engine made by `calgraph.store.open_store(..., serving=True)`
 as `calgraph serve` makes it (WAL checkpointed by a thread of its own, synchronous=NORMAL, busy
 timeout, page cache and mmap, LIFO QueuePool) and a write unit of work (BEGIN IMMEDIATE).
 
@@ -35,7 +35,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from calgraph.cli import KEEP_ALIVE_SECONDS, tune_gc
-from calgraph.http.dispatch import run_in_threadpool
+from calgraph.request_threads import run_in_threadpool
 from calgraph.store import SqlStore, open_store
 
 ROWS = 2000              # rows the UPDATEs pick from

@@ -62,6 +62,17 @@ def scratch_postgres_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def scratch_database(db_backend: str, directory: Path, prefix: str) -> Iterator[str]:
+    """The URL of a database of its own, not migrated (the CLI and the server do that): a file in
+    `directory` on SQLite, scratch_postgres_database(prefix) on PostgreSQL."""
+    if db_backend != "postgres":
+        yield f"sqlite:///{directory / 'calgraph.db'}"
+        return
+    with scratch_postgres_database(prefix) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def _migrated_database(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | SqlStore]:
     """Migrated once per session: a template file (SQLite) or a database of the session's own (PostgreSQL)."""

@@ -28,7 +28,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.conftest import scratch_postgres_database
+from tests.conftest import scratch_database
 from tests.e2e.graph_local import make_client
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,12 +186,8 @@ class ServerProcess:
 
 @pytest.fixture(scope="session")
 def e2e_db_url(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of its own for the e2e session (not migrated: the CLI and the server do that)."""
-    if db_backend != "postgres":
-        path = tmp_path_factory.mktemp("e2e-db") / "calgraph.db"
-        yield f"sqlite:///{path}"
-        return
-    with scratch_postgres_database("calgraph_e2e") as url:
+    """A database of its own for the e2e session."""
+    with scratch_database(db_backend, tmp_path_factory.mktemp("e2e-db"), "calgraph_e2e") as url:
         yield url
 
 

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import scratch_postgres_database
+from tests.conftest import scratch_database
 from tests.e2e.conftest import ServerProcess, cli
 from tests.signin.conftest import make_certificate
 
@@ -43,10 +43,7 @@ class SignInTenant:
 
 @pytest.fixture(scope="session")
 def signin_db_url(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if db_backend != "postgres":
-        yield f"sqlite:///{tmp_path_factory.mktemp('signin-db') / 'calgraph.db'}"
-        return
-    with scratch_postgres_database("calgraph_signin") as url:
+    with scratch_database(db_backend, tmp_path_factory.mktemp("signin-db"), "calgraph_signin") as url:
         yield url
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Callable, Iterable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -22,6 +19,7 @@ from calgraph.http.auth import authenticate
 from calgraph.http.context import RequestContext
 from calgraph.http.errors import error_reply
 from calgraph.http.reply import Reply, encode_body
+from calgraph.request_threads import run_in_threadpool
 from calgraph.core.permissions import Principal
 from calgraph.services.control import Control, Target, addressed_mailbox
 from calgraph.services.request_log import LoggedRequest
@@ -32,7 +30,6 @@ Handler = Callable[[RequestContext], Reply]
 RouteTable = Mapping[tuple[str, str], Handler]
 
 JSON = "application/json"
-REQUEST_THREADS = 40   # as many as Starlette's (anyio's) default; the SQLite pool keeps one connection each
 MAX_BODY = 4 * 1024 * 1024
 ATTACHMENT_BODY = 5 * 1024 * 1024   # a POST of an attachment: 3 MB of content, base64, and its JSON
 
@@ -178,19 +175,6 @@ class Dispatcher:
             return Response(status_code=reply.status, headers=headers)
         content = encode_body(reply.body)
         return Response(content, status_code=reply.status, headers=headers, media_type=JSON)
-
-
-T = TypeVar("T")
-_threads: tuple[int, ThreadPoolExecutor] | None = None
-
-
-async def run_in_threadpool(func: Callable[..., T], *args: Any) -> T:
-    """`func(*args)` on a request thread of this process. Starlette's helper of the same name goes
-    through anyio's thread pool, at about twice the cost of a call."""
-    global _threads
-    if _threads is None or _threads[0] != os.getpid():   # a forked worker starts its own threads
-        _threads = (os.getpid(), ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="calgraph-request"))
-    return await asyncio.get_running_loop().run_in_executor(_threads[1], partial(func, *args))
 
 
 def _caller(principal: Principal) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from tempfile import SpooledTemporaryFile
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +20,7 @@ from calgraph.http.errors import error_reply
 from calgraph.http.reply import Reply, encode_body
 from calgraph.services import attachments as service
 from calgraph.services.runtime import Runtime
+from calgraph.request_threads import run_in_threadpool
 
 ROUTE = "/upload/attachmentSessions/{session_id}"
 

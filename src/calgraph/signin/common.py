@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl, unquote
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -18,6 +17,7 @@ from calgraph.core.errors import GraphError
 from calgraph.core.identity.errors import SignInError
 from calgraph.services.signin import SignIn
 from calgraph.settings import Settings
+from calgraph.request_threads import run_in_threadpool
 
 MAX_FORM_BYTES = 256 * 1024
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}

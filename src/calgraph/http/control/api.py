@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -32,6 +31,7 @@ from calgraph.services import seed as seed_service
 from calgraph.services.admin_tokens import AdminTokens
 from calgraph.services.control import Control
 from calgraph.services.runtime import Runtime
+from calgraph.request_threads import run_in_threadpool
 
 SESSION_COOKIE = "calgraph_session"
 ANY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

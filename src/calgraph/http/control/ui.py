@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from urllib.parse import parse_qs
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -26,6 +25,7 @@ from calgraph.services import inspection, snapshots
 from calgraph.services.admin_tokens import AdminTokens
 from calgraph.services.control import Control
 from calgraph.services.runtime import Runtime
+from calgraph.request_threads import run_in_threadpool
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; "
