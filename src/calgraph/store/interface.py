@@ -286,7 +286,9 @@ class Store(Protocol):
 
     def unit_of_work(self, write: bool = False, grouped: bool = False) -> AbstractContextManager[UnitOfWork]:
         """A transaction. `write=True` takes the database's write lock up front on SQLite
-        (BEGIN IMMEDIATE) so concurrent writers queue instead of failing.
+        (BEGIN IMMEDIATE) so concurrent writers queue instead of failing. Without it the unit only
+        reads: a write fails (WriteInReadOnlyUnit) and leaves nothing behind; on PostgreSQL such a
+        unit runs without BEGIN and COMMIT (READ COMMITTED: every statement reads its own snapshot).
 
         `grouped` (with `write`): on SQLite, the unit may share one commit with the grouped units that
         run right after it in this process (each in a savepoint of its own: it still commits together

@@ -28,7 +28,7 @@ def _writes(sql: str) -> bool:
 
 def refuse_writes_in_read_units(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     """before_cursor_execute: every statement SQLAlchemy runs (`run` checks its own)."""
-    if conn._execution_options.get(READ_ONLY) and _writes(statement):
+    if conn.get_execution_options().get(READ_ONLY) and _writes(statement):
         raise WriteInReadOnlyUnit(statement[:80])
 
 

@@ -272,14 +272,12 @@ def _series_of_calendar() -> CompoundSelect:
     """One calendar's series masters starting before `before` (kind 0), then their exceptions (kind 1),
     each by start: list_series in one statement."""
     c = events.c
-    masters = select(c.calendar_id).where(c.calendar_id == bindparam("calendar_id"), c.type == "seriesMaster",
-                                          c.start_utc < bindparam("before"))
-    exceptions = _masters_exceptions(None, bindparam("before"))
     columns = (c.data, c.start_utc.label("start"), c.seq.label("seq"), binary_text(c.id).label("tiebreak"))
-    return union_all(
-        masters.with_only_columns(literal(0).label("kind"), *columns),
-        exceptions.with_only_columns(literal(1), *columns).order_by(None),
-    ).order_by(literal_column("kind"), literal_column("start"), literal_column("seq"), literal_column("tiebreak"))
+    masters = select(literal(0).label("kind"), *columns).where(
+        c.calendar_id == bindparam("calendar_id"), c.type == "seriesMaster", c.start_utc < bindparam("before"))
+    exceptions = _masters_exceptions(None, bindparam("before")).with_only_columns(literal(1), *columns).order_by(None)
+    return union_all(masters, exceptions).order_by(
+        literal_column("kind"), literal_column("start"), literal_column("seq"), literal_column("tiebreak"))
 
 
 _SERIES = _series_of_calendar()
