@@ -41,7 +41,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from servers import SRC, Server, database_cpu, machine, say  # noqa: E402
-from wrk import Request, WrkResult, available, run_wrk  # noqa: E402
+from wrk import CpuPerRequest, Request, WrkResult, available, run_wrk  # noqa: E402
 
 sys.path.insert(0, str(SRC))
 
@@ -74,25 +74,13 @@ LABELS = {
 
 
 @dataclass
-class Row:
+class Row(CpuPerRequest):
     scenario: str
     concurrency: int
     load: WrkResult
     server_cpu_seconds: float | None
     variant: str = ""
     database_cpu_seconds: float | None = None   # PostgreSQL's backends for the bench database
-
-    @property
-    def server_ms(self) -> float | None:
-        if self.server_cpu_seconds is None or not self.load.requests:
-            return None
-        return self.server_cpu_seconds / self.load.requests * 1000
-
-    @property
-    def database_ms(self) -> float | None:
-        if self.database_cpu_seconds is None or not self.load.requests:
-            return None
-        return self.database_cpu_seconds / self.load.requests * 1000
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from servers import Server, database_cpu, say
 from view_common import PAGE, WEEK, Client, utc_text
-from wrk import Request, WrkResult, run_wrk
+from wrk import CpuPerRequest, Request, WrkResult, run_wrk
 
 NAIVE_APP = Path(__file__).resolve().parent / "naive_view_app.py"
 
@@ -77,24 +77,12 @@ def compare_pages(window: str, ours: list[bytes], theirs: list[bytes]) -> tuple[
 
 
 @dataclass
-class Throughput:
+class Throughput(CpuPerRequest):
     server: str          # "naive" | "calgraph"
     workers: int
     load: WrkResult
     server_cpu_seconds: float | None
     database_cpu_seconds: float | None = None   # PostgreSQL's backends for this database
-
-    @property
-    def database_ms(self) -> float | None:
-        if self.database_cpu_seconds is None or not self.load.requests:
-            return None
-        return self.database_cpu_seconds / self.load.requests * 1000
-
-    @property
-    def server_ms(self) -> float | None:
-        if self.server_cpu_seconds is None or not self.load.requests:
-            return None
-        return self.server_cpu_seconds / self.load.requests * 1000
 
 
 def week_request(token: str) -> Request:

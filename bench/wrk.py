@@ -144,4 +144,25 @@ def run_wrk(origin: str, requests: list[Request], *, connections: int = 16, seco
     )
 
 
-__all__ = ["Request", "WrkResult", "available", "run_wrk"]
+class CpuPerRequest:
+    """For a row of a report holding a wrk run (`load`) and the CPU seconds a server, and PostgreSQL's
+    backends, spent meanwhile: those per request, in ms (None when not measured)."""
+
+    load: WrkResult
+    server_cpu_seconds: float | None
+    database_cpu_seconds: float | None
+
+    @property
+    def server_ms(self) -> float | None:
+        return _per_request_ms(self.server_cpu_seconds, self.load.requests)
+
+    @property
+    def database_ms(self) -> float | None:
+        return _per_request_ms(self.database_cpu_seconds, self.load.requests)
+
+
+def _per_request_ms(seconds: float | None, requests: int) -> float | None:
+    return None if seconds is None or not requests else seconds / requests * 1000
+
+
+__all__ = ["CpuPerRequest", "Request", "WrkResult", "available", "run_wrk"]
