@@ -55,6 +55,19 @@ def test_long_event_far_before_the_window_is_found(store: SqlStore, seeded: Seed
     assert window(store, seeded) == ["long"]
 
 
+def test_the_window_after_the_series_in_one_unit(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
+    """list_series reads the calendar's longest duration too; the window read after it uses it."""
+    add(store, make_event(id="long", start=at(1, 9, month=1), end=at(1, 9, month=12)))
+    with store.unit_of_work() as uow:
+        uow.list_series([seeded.calendar.id], W1)
+        assert [e.id for e in uow.query_event_window([seeded.calendar.id], W0, W1)] == ["long"]
+    with store.unit_of_work(write=True) as uow:   # a write unit reads it again: an event written since counts
+        uow.list_series([seeded.calendar.id], W1)
+        uow.add_event(make_event(id="longer", start=at(1, 9, month=1, ), end=at(1, 9, month=12)).evolve(
+            start=When(datetime(2023, 1, 1, 9), "UTC")))
+        assert [e.id for e in uow.query_event_window([seeded.calendar.id], W0, W1)] == ["longer", "long"]
+
+
 def test_all_day_events_compare_as_dates(store: SqlStore, seeded: Seeded, make_event: MakeEvent) -> None:
     tokyo = "Tokyo Standard Time"
     add(store, make_event(id="day", is_all_day=True, start=When(datetime(2024, 5, 13), tokyo),

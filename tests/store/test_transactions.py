@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+import psycopg
 import pytest
 
 from calgraph.core.errors import IrresolvableConflict
@@ -144,6 +147,31 @@ def test_postgresql_read_only_units_run_without_a_transaction(store: SqlStore, d
         first = uow.conn.exec_driver_sql("SELECT now()").scalar()
         uow.conn.exec_driver_sql("SELECT pg_sleep(0.01)")
         assert uow.conn.exec_driver_sql("SELECT now()").scalar() == first
+
+
+def test_postgresql_pooled_connections_the_server_closed_are_replaced(store: SqlStore, seeded: Seeded,
+                                                                      db_backend: str) -> None:
+    """A unit of work after the server ended the pool's connections (as a restart does) gets a live one."""
+    if db_backend != "postgres":
+        pytest.skip("PostgreSQL only")
+    with store.unit_of_work() as first, store.unit_of_work() as second, store.unit_of_work() as third:
+        pooled = {_pid(uow) for uow in (first, second, third)}   # three connections, back in the pool after
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as killer:   # a connection of its own, outside the pool
+        killer.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (list(pooled),))
+        for _ in range(500):   # until they are gone (the server has closed their sockets)
+            if not killer.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)",
+                                  (list(pooled),)).fetchone()[0]:
+                break
+            time.sleep(0.01)
+    for _ in range(4):
+        with store.unit_of_work() as uow:
+            assert uow.get_calendar(seeded.mailbox.id, seeded.calendar.id) is not None
+            assert _pid(uow) not in pooled
+
+
+def _pid(uow: Any) -> int:
+    return uow.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
 
 
 def test_sqlite_write_units_begin_immediate(store: SqlStore, db_backend: str) -> None:

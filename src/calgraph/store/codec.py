@@ -6,6 +6,7 @@ here: datetimes travel as ISO strings, tuples as lists, nested dataclasses as ob
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, time, timedelta
@@ -71,9 +72,15 @@ def event_duration_s(event: Event) -> int:
 # -- indexed columns -------------------------------------------------------------------------------
 
 def event_columns(event: Event, before: Event | None = None) -> dict[str, Any]:
-    """Every `events` column except `seq`; with `before` (the stored row's event), only `data` and
-    the columns whose source fields differ from it."""
-    return {**event_index_columns(event, before), "data": dumps(event)}
+    """Every `events` column except `seq`; with `before` (the stored row's event), only `data`, a new
+    `version` and the columns whose source fields differ from it."""
+    return {**event_index_columns(event, before), "data": dumps(event), "version": new_version()}
+
+
+def new_version() -> int:
+    """An `events` row's version: random, so no two writes of a row share one (in any database, before or
+    after any restore) and (id, version) names one content for good; see remember_version."""
+    return secrets.randbits(63)
 
 
 def event_index_columns(event: Event, before: Event | None = None) -> dict[str, Any]:
@@ -190,25 +197,39 @@ def loads(cls: type[T], text: str) -> T:
 
 
 class _DecodedEvents:
-    """The events last written or read, by their exact JSON text: the same text always decodes to the
-    same (immutable) Event, so a hit is never stale, whoever wrote the row. A meeting's events are
-    read again on every answer to it; decoding one costs ~70 us."""
+    """The events last written or read, by their exact JSON text (or another key that names one content
+    for good): the same text always decodes to the same (immutable) Event, so a hit is never stale,
+    whoever wrote the row. A meeting's events are read again on every answer to it; decoding one costs
+    ~70 us."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         # oldest first; an OrderedDict drops its oldest entry in O(1), where a dict's iterator would first
         # step over every slot its earlier deletions left empty
-        self.items: OrderedDict[str, Event] = OrderedDict()
+        self.items: OrderedDict[Any, Event] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, text: str) -> Event | None:
-        return self.items.get(text)
+    def get(self, key: Any) -> Event | None:
+        return self.items.get(key)
 
-    def put(self, text: str, event: Event) -> None:
+    def put(self, key: Any, event: Event) -> None:
         with self.lock:
-            self.items[text] = event
+            self.items[key] = event
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
 
 
 _decoded = _DecodedEvents(4096)   # about 40 MB at most for events of 10 attendees
+_by_version = _DecodedEvents(8192)  # mostly the same Event objects as _decoded's
+
+
+def remember_version(event_id: str, version: int | None, event: Event) -> None:
+    """`event` is the content of row `event_id` at `version` (from the same statement, or written with it)."""
+    if version is not None:   # None: a row restored from a snapshot older than versions; never cached
+        _by_version.put((event_id, version), event)
+
+
+def event_at_version(event_id: str, version: int | None) -> Event | None:
+    """The event row `event_id` held at `version`, if this process has seen it: a series master is read
+    on every calendarView of its calendar, and comparing versions spares reading its JSON each time."""
+    return None if version is None else _by_version.get((event_id, version))

@@ -138,6 +138,9 @@ events = Table(
     Column("change_key", String(64), nullable=False),
     Column("seq", Integer, nullable=False),              # creation order
     Column("data", Text, nullable=False),                # the whole Event as JSON
+    # Random, new with every write of the row (codec.new_version): (id, version) names one `data` for good,
+    # so a reader may use an Event it decoded before. NULL (a row restored from an older snapshot): never.
+    Column("version", BigInteger, nullable=True),
     # Partial: only rows in a calendar (in a mail folder). Every query on them names a calendar (a folder),
     # which implies IS NOT NULL; a decline, which moves the copy to Deleted Items, writes half as much.
     Index("ix_events_calendar_start", "calendar_id", "start_utc", **_where("calendar_id IS NOT NULL")),

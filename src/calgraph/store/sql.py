@@ -11,6 +11,7 @@ trips), and a write in one fails on both databases (sql_base.WriteInReadOnlyUnit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+import select
 import sqlite3
 import threading
 from datetime import datetime
@@ -23,6 +24,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from calgraph.core.ids import utc_now
 from calgraph.core.model import Mailbox
@@ -172,8 +174,22 @@ def open_store(url: str, serving: bool = False, durability: str = "normal") -> S
 def _postgresql_engine(url: Any) -> Engine:
     # a connection opened past the pool's size is closed after one use, and a new one costs a backend
     # process: keep enough for the requests one worker runs at once (PostgreSQL allows 100 in all)
-    return create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True,
-                         pool_size=POSTGRES_POOL_SIZE, max_overflow=4)
+    engine = create_engine(url, isolation_level="READ COMMITTED", pool_size=POSTGRES_POOL_SIZE, max_overflow=4)
+    event.listen(engine, "checkout", _refuse_closed_by_server)
+    return engine
+
+
+def _refuse_closed_by_server(dbapi_connection: Any, *_args: Any) -> None:
+    """The pool's check of a connection it hands out, without the round trip of pool_pre_ping (about
+    0.1 ms a unit of work): an idle connection has nothing to read, so one whose socket is readable was
+    closed by the server (a restart, pg_terminate_backend, a timeout) or told something; the pool then
+    drops it and opens another (DisconnectionError: up to three tries)."""
+    if dbapi_connection.closed:
+        raise DisconnectionError("this pooled connection is closed")
+    poll = select.poll()
+    poll.register(dbapi_connection.fileno(), select.POLLIN)
+    if poll.poll(0):
+        raise DisconnectionError("the server closed or wrote to this idle pooled connection")
 
 
 def _wal(cursor: Any) -> None:

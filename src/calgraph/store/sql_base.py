@@ -38,6 +38,7 @@ class UnitOfWorkBase:
         self.read_only = read_only
         self._driver: Any = None    # the DBAPI connection of this transaction, once `run` has used it
         self._events_read: dict[str, Any] = {}   # event id -> the Event as this unit last read or wrote it
+        self._longest_read: dict[str, int | None] = {}   # read-only units: calendar id -> its MAX(duration_s)
 
     @property
     def dialect_name(self) -> str:

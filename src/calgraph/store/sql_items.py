@@ -8,12 +8,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, delete, func, insert, literal, literal_column, select, true, union_all
+from sqlalchemy import (
+    CompoundSelect, Select, bindparam, delete, func, insert, literal, literal_column, null, select, true, union_all,
+)
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
 from calgraph.store.codec import (
     NULL_TS,
+    event_at_version,
     event_category_keys,
     event_columns,
     event_property_rows,
@@ -21,6 +24,7 @@ from calgraph.store.codec import (
     loads,
     message_columns,
     message_property_rows,
+    remember_version,
 )
 from calgraph.store.query_sql import binary_text, order_clauses, where_clause
 from calgraph.store.schema import (
@@ -40,7 +44,9 @@ class ItemsMixin(UnitOfWorkBase):
     # index whose columns an UPDATE sets, changed or not, and that was most of an update's cost.
 
     def add_event(self, event: Event) -> None:
-        self.insert_item(events, event_columns(event))
+        columns = event_columns(event)
+        self.insert_item(events, columns)
+        remember_version(event.id, columns["version"], event)
         self._write_categories(event)
         self._write_properties(event)
         self._remember(event)
@@ -106,7 +112,9 @@ class ItemsMixin(UnitOfWorkBase):
 
     def _longest_duration(self, calendar_ids: list[str]) -> int | None:
         """MAX(duration_s) over these calendars (one index seek each); None when they hold no event."""
-        found = [self.run(_LONGEST, {"calendar_id": cid}).fetchone()[0] for cid in calendar_ids]
+        read = self._longest_read
+        found = [read[cid] if cid in read else self.run(_LONGEST, {"calendar_id": cid}).fetchone()[0]
+                 for cid in calendar_ids]
         known = [value for value in found if value is not None]
         return max(known) if known else None
 
@@ -144,10 +152,37 @@ class ItemsMixin(UnitOfWorkBase):
             masters = self.list_series_masters(ids, starting_before)
             before = format_ts(starting_before)
             return masters, [loads(Event, row.data) for row in self.conn.execute(_masters_exceptions(ids, before))]
+        # by version first: a calendar's masters rarely change between two reads, and their JSON is most
+        # of what a calendarView reads (about 2 KB each)
+        params = {"calendar_id": ids[0], "before": format_ts(starting_before)}
+        *rows, longest = self.run(_SERIES_VERSIONS, params).fetchall()
+        if self.read_only:   # nothing can change it in this unit: its calendarView's window needs it next
+            self._longest_read[ids[0]] = longest[2]
+        known = [event_at_version(event_id, version) for _kind, event_id, version, *_order in rows]
+        missing = {row[1]: row[2] for row, event in zip(rows, known) if event is None}
+        fetched = self._events_at_versions(missing) if missing else {}
+        if fetched is None:   # too many to name, or one was written since: all of them in one statement
+            *rows, _longest = self.run(_SERIES, params).fetchall()
+            known = [self._decoded_at(event_id, version, data) for _kind, event_id, version, data, *_order in rows]
         found: tuple[list[Event], list[Event]] = ([], [])
-        for kind, data, *_order in self.run(_SERIES, {"calendar_id": ids[0], "before": format_ts(starting_before)}).fetchall():
-            found[kind].append(loads(Event, data))
+        for row, event in zip(rows, known):
+            found[row[0]].append(event or fetched[row[1]])  # type: ignore[index]
         return found
+
+    def _events_at_versions(self, wanted: dict[str, int | None]) -> dict[str, Event] | None:
+        """These events as of these versions; None if there are too many or one is at another version now."""
+        if len(wanted) > _BY_IDS_MAX:
+            return None
+        rows = self.run(_events_by_ids(len(wanted)), {f"i{n}": value for n, value in enumerate(wanted)}).fetchall()
+        if len(rows) != len(wanted) or any(wanted[event_id] != version for event_id, version, _data in rows):
+            return None
+        return {event_id: self._decoded_at(event_id, version, data) for event_id, version, data in rows}
+
+    @staticmethod
+    def _decoded_at(event_id: str, version: int | None, data: str) -> Event:
+        event = loads(Event, data)
+        remember_version(event_id, version, event)
+        return event
 
     def query_folder_events(self, mail_folder_id: str) -> list[Event]:
         statement = (select(events.c.data).where(events.c.mail_folder_id == mail_folder_id)
@@ -160,6 +195,7 @@ class ItemsMixin(UnitOfWorkBase):
         known = before is not None and expected_change_key is not None and before.change_key == expected_change_key
         values = _without(event_columns(event, before if known else None), "id")
         self.update_item(events, event.id, event.mailbox_id, values, expected_change_key)
+        remember_version(event.id, values["version"], event)
         if not known or (before.categories is not event.categories  # type: ignore[union-attr]
                          and event_category_keys(before) != event_category_keys(event)):  # type: ignore[arg-type]
             self.run(_DELETE_CATEGORIES, {"event_id": event.id})
@@ -268,19 +304,30 @@ def _masters_exceptions(calendar_ids: list[str] | None, before: Any) -> Select[A
             .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
 
 
-def _series_of_calendar() -> CompoundSelect:
+def _series_of_calendar(*head: Any) -> CompoundSelect:
     """One calendar's series masters starting before `before` (kind 0), then their exceptions (kind 1),
-    each by start: list_series in one statement."""
+    each by start, and last the calendar's longest duration (kind 2, in the version column): list_series
+    in one statement; `head`: id, version and the columns read."""
     c = events.c
-    columns = (c.data, c.start_utc.label("start"), c.seq.label("seq"), binary_text(c.id).label("tiebreak"))
+    columns = (*head, c.start_utc.label("start"), c.seq.label("seq"), binary_text(c.id).label("tiebreak"))
     masters = select(literal(0).label("kind"), *columns).where(
         c.calendar_id == bindparam("calendar_id"), c.type == "seriesMaster", c.start_utc < bindparam("before"))
     exceptions = _masters_exceptions(None, bindparam("before")).with_only_columns(literal(1), *columns).order_by(None)
-    return union_all(masters, exceptions).order_by(
+    longest = _LONGEST.with_only_columns(literal(2), null(), func.max(c.duration_s), *[null()] * (len(columns) - 2))
+    return union_all(masters, exceptions, longest).order_by(
         literal_column("kind"), literal_column("start"), literal_column("seq"), literal_column("tiebreak"))
 
 
-_SERIES = _series_of_calendar()
+_SERIES_VERSIONS = _series_of_calendar(events.c.id, events.c.version)
+_SERIES = _series_of_calendar(events.c.id, events.c.version, events.c.data)
+_BY_IDS_MAX = 64
+
+
+@functools.lru_cache(maxsize=_BY_IDS_MAX)
+def _events_by_ids(count: int) -> Select[Any]:
+    """Events by id (parameters i0, i1, ...), with their versions."""
+    return select(events.c.id, events.c.version, events.c.data).where(
+        events.c.id.in_([bindparam(f"i{n}") for n in range(count)]))
 
 
 @functools.lru_cache(maxsize=64)
