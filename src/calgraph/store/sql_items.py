@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect, Select, bindparam, delete, func, insert, literal, literal_column, null, select, true, union_all,
+    Select, bindparam, delete, func, insert, literal, null, select, true, union_all,
 )
 
 from calgraph.core.model import Event, Message
@@ -158,12 +158,12 @@ class ItemsMixin(UnitOfWorkBase):
         *rows, longest = self.run(_SERIES_VERSIONS, params).fetchall()
         if self.read_only:   # nothing can change it in this unit: its calendarView's window needs it next
             self._longest_read[ids[0]] = longest[2]
-        known = [event_at_version(event_id, version) for _kind, event_id, version, *_order in rows]
+        known = [event_at_version(event_id, version) for _kind, event_id, version in rows]
         missing = {row[1]: row[2] for row, event in zip(rows, known) if event is None}
         fetched = self._events_at_versions(missing) if missing else {}
         if fetched is None:   # too many to name, or one was written since: all of them in one statement
             *rows, _longest = self.run(_SERIES, params).fetchall()
-            known = [self._decoded_at(event_id, version, data) for _kind, event_id, version, data, *_order in rows]
+            known = [self._decoded_at(event_id, version, data) for _kind, event_id, version, data in rows]
         found: tuple[list[Event], list[Event]] = ([], [])
         for row, event in zip(rows, known):
             found[row[0]].append(event or fetched[row[1]])  # type: ignore[index]
@@ -304,7 +304,7 @@ def _masters_exceptions(calendar_ids: list[str] | None, before: Any) -> Select[A
             .order_by(events.c.start_utc, events.c.seq, binary_text(events.c.id)))
 
 
-def _series_of_calendar(*head: Any) -> CompoundSelect:
+def _series_of_calendar(*head: Any) -> Select[Any]:
     """One calendar's series masters starting before `before` (kind 0), then their exceptions (kind 1),
     each by start, and last the calendar's longest duration (kind 2, in the version column): list_series
     in one statement; `head`: id, version and the columns read."""
@@ -314,8 +314,9 @@ def _series_of_calendar(*head: Any) -> CompoundSelect:
         c.calendar_id == bindparam("calendar_id"), c.type == "seriesMaster", c.start_utc < bindparam("before"))
     exceptions = _masters_exceptions(None, bindparam("before")).with_only_columns(literal(1), *columns).order_by(None)
     longest = _LONGEST.with_only_columns(literal(2), null(), func.max(c.duration_s), *[null()] * (len(columns) - 2))
-    return union_all(masters, exceptions, longest).order_by(
-        literal_column("kind"), literal_column("start"), literal_column("seq"), literal_column("tiebreak"))
+    rows = union_all(masters, exceptions, longest).subquery()
+    return (select(rows.c.kind, *(rows.c[column.name] for column in head))   # the order's columns stay behind
+            .order_by(rows.c.kind, rows.c.start, rows.c.seq, rows.c.tiebreak))
 
 
 _SERIES_VERSIONS = _series_of_calendar(events.c.id, events.c.version)
