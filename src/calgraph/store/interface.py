@@ -137,7 +137,8 @@ class UnitOfWork(Protocol):
         """The exceptions (stored, modified occurrences) of those series masters, by start."""
     def list_series(self, calendar_ids: Iterable[str], starting_before: datetime) -> tuple[list[Event], list[Event]]:
         """list_series_masters(calendar_ids, starting_before) and list_series_exceptions of those masters,
-        in one read whatever their number (what a calendarView expands)."""
+        in one read whatever their number (what a calendarView expands); rows this process has already
+        decoded at their current version are not read again."""
     def query_folder_events(self, mail_folder_id: str) -> list[Event]: ...
     def update_event(self, event: Event, expected_change_key: str | None = None) -> None: ...
     def delete_event(self, mailbox_id: str, event_id: str) -> None: ...
