@@ -170,6 +170,24 @@ def test_postgresql_pooled_connections_the_server_closed_are_replaced(store: Sql
             assert _pid(uow) not in pooled
 
 
+def test_postgresql_pooled_connections_the_server_wrote_to_are_kept(store: SqlStore, db_backend: str) -> None:
+    """Something the server sends unasked (here a notification) costs a ping, not the connection."""
+    if db_backend != "postgres":
+        pytest.skip("PostgreSQL only")
+    with store.unit_of_work() as uow:
+        listening = _pid(uow)
+        uow.conn.exec_driver_sql("LISTEN calgraph_test")
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as other:
+        other.execute("NOTIFY calgraph_test")
+    time.sleep(0.05)
+    seen = set()
+    for _ in range(store.engine.pool.size() + 2):
+        with store.unit_of_work() as uow:
+            seen.add(_pid(uow))
+    assert listening in seen
+
+
 def _pid(uow: Any) -> int:
     return uow.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
 

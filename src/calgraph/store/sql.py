@@ -175,21 +175,25 @@ def _postgresql_engine(url: Any) -> Engine:
     # a connection opened past the pool's size is closed after one use, and a new one costs a backend
     # process: keep enough for the requests one worker runs at once (PostgreSQL allows 100 in all)
     engine = create_engine(url, isolation_level="READ COMMITTED", pool_size=POSTGRES_POOL_SIZE, max_overflow=4)
-    event.listen(engine, "checkout", _refuse_closed_by_server)
+
+    def check(dbapi_connection: Any, *_args: Any) -> None:
+        """The pool's check of a connection it hands out, with a round trip (pool_pre_ping's, about 0.1 ms
+        a unit of work) only when needed: an idle connection has nothing to read, so one whose socket is
+        readable was closed by the server (a restart, pg_terminate_backend, a timeout) or sent something
+        unasked, and is pinged; one that fails is dropped and the pool opens another (DisconnectionError:
+        up to three tries)."""
+        if dbapi_connection.closed:
+            raise DisconnectionError("this pooled connection is closed")
+        poll = select.poll()
+        poll.register(dbapi_connection.fileno(), select.POLLIN)
+        if poll.poll(0):
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as error:  # noqa: BLE001 - whatever broke it, the pool replaces it
+                raise DisconnectionError(f"the server ended this pooled connection: {error}") from error
+
+    event.listen(engine, "checkout", check)
     return engine
-
-
-def _refuse_closed_by_server(dbapi_connection: Any, *_args: Any) -> None:
-    """The pool's check of a connection it hands out, without the round trip of pool_pre_ping (about
-    0.1 ms a unit of work): an idle connection has nothing to read, so one whose socket is readable was
-    closed by the server (a restart, pg_terminate_backend, a timeout) or told something; the pool then
-    drops it and opens another (DisconnectionError: up to three tries)."""
-    if dbapi_connection.closed:
-        raise DisconnectionError("this pooled connection is closed")
-    poll = select.poll()
-    poll.register(dbapi_connection.fileno(), select.POLLIN)
-    if poll.poll(0):
-        raise DisconnectionError("the server closed or wrote to this idle pooled connection")
 
 
 def _wal(cursor: Any) -> None:
