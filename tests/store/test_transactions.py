@@ -156,8 +156,7 @@ def test_postgresql_pooled_connections_the_server_closed_are_replaced(store: Sql
         pytest.skip("PostgreSQL only")
     with store.unit_of_work() as first, store.unit_of_work() as second, store.unit_of_work() as third:
         pooled = {_pid(uow) for uow in (first, second, third)}   # three connections, back in the pool after
-    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(url, autocommit=True) as killer:   # a connection of its own, outside the pool
+    with _outside_the_pool(store) as killer:
         killer.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (list(pooled),))
         for _ in range(500):   # until they are gone (the server has closed their sockets)
             if not killer.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)",
@@ -177,8 +176,7 @@ def test_postgresql_pooled_connections_the_server_wrote_to_are_kept(store: SqlSt
     with store.unit_of_work() as uow:
         listening = _pid(uow)
         uow.conn.exec_driver_sql("LISTEN calgraph_test")
-    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(url, autocommit=True) as other:
+    with _outside_the_pool(store) as other:
         other.execute("NOTIFY calgraph_test")
     time.sleep(0.05)
     seen = set()
@@ -186,6 +184,11 @@ def test_postgresql_pooled_connections_the_server_wrote_to_are_kept(store: SqlSt
         with store.unit_of_work() as uow:
             seen.add(_pid(uow))
     assert listening in seen
+
+
+def _outside_the_pool(store: SqlStore) -> psycopg.Connection[Any]:
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return psycopg.connect(url, autocommit=True)
 
 
 def _pid(uow: Any) -> int:
