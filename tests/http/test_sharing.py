@@ -10,6 +10,7 @@ ROOT = "http://testserver/v1.0/$metadata#"
 ACCESS_DENIED = "Access is denied. Check credentials and try again."
 UNKNOWN_ID = "AAMk" + "C" * 60 + "AAA="
 READ_SHARED = ["Calendars.Read.Shared"]
+VIEW = "calendarView?startDateTime=2025-01-15T00:00:00Z&endDateTime=2025-01-16T00:00:00Z"
 WRITE_SHARED = ["Calendars.ReadWrite.Shared"]
 
 
@@ -130,6 +131,10 @@ class TestGrantee:
         assert one.status_code == 200, one.text
         assert one.json()["bodyPreview"] == "agenda"
         assert reader.get(f"/users/{alice.id}/events/{eid}").status_code == 200
+        for path in (f"/users/{alice.id}/{VIEW}", f"/users/alice@contoso.com/calendar/{VIEW}"):
+            view = reader.get(path)
+            assert view.status_code == 200, view.text
+            assert [e["id"] for e in view.json()["value"]] == [eid]
         cal = reader.get(f"/users/{alice.id}/calendar")
         assert cal.status_code == 200 and cal.json()["canEdit"] is False
         assert_error(reader.patch(f"/users/{alice.id}/events/{eid}", json={"subject": "hijack"}), 403,
@@ -172,6 +177,7 @@ class TestGrantee:
         assert as_alice.delete(f"/me/calendar/calendarPermissions/{perm['id']}").status_code == 204
         assert_error(writer.get(f"/users/{alice.id}/events"), 403, "ErrorAccessDenied", ACCESS_DENIED)
         assert_error(writer.get(f"/users/{alice.id}/events/{eid}"), 403, "ErrorAccessDenied")
+        assert_error(writer.get(f"/users/{alice.id}/{VIEW}"), 403, "ErrorAccessDenied", ACCESS_DENIED)
         assert_error(writer.post(f"/users/{alice.id}/events", json=event_body()), 403, "ErrorAccessDenied")
 
     @pytest.mark.parametrize("scopes", [["Calendars.ReadWrite"], ["Calendars.Read"], ["User.Read"]])
@@ -180,6 +186,7 @@ class TestGrantee:
         share(as_alice, "write")
         api = tenant.api(bob, scopes)
         assert_error(api.get(f"/users/{alice.id}/events"), 403, "ErrorAccessDenied", ACCESS_DENIED)
+        assert_error(api.get(f"/users/{alice.id}/{VIEW}"), 403, "ErrorAccessDenied", ACCESS_DENIED)
         assert_error(api.get(f"/users/{alice.id}/events/{eid}"), 403, "ErrorAccessDenied")
         assert_error(api.post(f"/users/{alice.id}/events", json=event_body()), 403, "ErrorAccessDenied")
 
@@ -205,6 +212,7 @@ class TestGrantee:
         share(as_alice, role)
         api = tenant.api(bob)
         assert_error(api.get(f"/users/{alice.id}/events"), 403, "ErrorAccessDenied", ACCESS_DENIED)
+        assert_error(api.get(f"/users/{alice.id}/{VIEW}"), 403, "ErrorAccessDenied", ACCESS_DENIED)
         assert_error(api.get(f"/users/{alice.id}/events/{eid}"), 403, "ErrorAccessDenied")
 
     def test_share_with_someone_else_does_not_help(self, tenant, alice, bob, as_alice):

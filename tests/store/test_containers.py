@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from calgraph.core.model import Calendar, CalendarGroup, CalendarPermission, EmailAddress, Mailbox, MailFolder
 from calgraph.core.query import Call, Compare, ItemQuery, OrderBy, Prop, Value
 from calgraph.store import SqlStore
@@ -104,6 +106,28 @@ def test_calendars(store: SqlStore, seeded: Seeded) -> None:
         assert uow.get_calendar(mb, loose.id) == changed
         uow.delete_calendar(mb, loose.id)
         assert uow.get_calendar(mb, loose.id) is None
+
+
+def test_a_default_calendar_id_is_remembered_until_the_store_forgets(store: SqlStore, seeded: Seeded) -> None:
+    mb = seeded.mailbox.id
+    with store.unit_of_work(write=True) as uow:   # a write unit reads it but does not remember it
+        assert uow.default_calendar_id(mb) == seeded.calendar.id
+    _make_default(store, seeded.other_calendar.id)   # behind the store's back, as a restore would
+    with store.unit_of_work() as uow:
+        assert uow.default_calendar_id(mb) == seeded.other_calendar.id
+        assert uow.default_calendar_id("no-such-mailbox") is None
+    _make_default(store, seeded.calendar.id)
+    with store.unit_of_work() as uow:
+        assert uow.default_calendar_id(mb) == seeded.other_calendar.id   # remembered
+        assert uow.default_calendar(mb) == seeded.calendar               # the calendar itself is read
+    store.forget_cached()
+    with store.unit_of_work() as uow:
+        assert uow.default_calendar_id(mb) == seeded.calendar.id
+
+
+def _make_default(store: SqlStore, calendar_id: str) -> None:
+    with store.unit_of_work(write=True) as uow:
+        uow.conn.execute(text("UPDATE calendars SET is_default = (id = :id)"), {"id": calendar_id})
 
 
 def test_calendar_permissions(store: SqlStore, seeded: Seeded) -> None:

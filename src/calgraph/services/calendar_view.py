@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from calgraph.core import event_query, occurrences, permissions, ticks
-from calgraph.core.errors import WindowTooLong
-from calgraph.core.model import Event
+from calgraph.core.errors import ItemNotFound, WindowTooLong
+from calgraph.core.model import Event, Mailbox
 from calgraph.core.occurrences import Virtual
 from calgraph.core.permissions import Principal
 from calgraph.core.query import ItemQuery, Page
@@ -104,21 +104,36 @@ def calendar_view(rt: Runtime, principal: Principal, scope: Scope, window: Windo
     """The events of the scope's calendar (the default one unless the path names one) in the window."""
     window.check()
     with rt.store.unit_of_work() as uow:
-        mailbox, calendar = calendar_of(uow, principal, scope)
-        access.require_calendar(uow, principal, mailbox, calendar, "readBasic")
+        mailbox, calendar_id = _viewed_calendar(uow, principal, scope)
         may_read_body = permissions.may_read_body(principal, mailbox)
         after = cursor.key if cursor is not None and cursor.skip == query.skip else None
         if not window.empty and _by_time(query) and (after is not None or query.skip == 0):
             guess = FIRST_SPAN if cursor is None or not cursor.span_s else timedelta(seconds=cursor.span_s * 1.2)
-            page, last = time_page(uow, [calendar.id], window, max(query.top, 0), after, guess)
+            page, last = time_page(uow, [calendar_id], window, max(query.top, 0), after, guess)
             next_cursor = None
             if page.has_more and last:
                 spanned = event_query.instant(last[0]) - (window.start if after is None else
                                                           max(window.start, event_query.instant(after[0])))
                 next_cursor = Cursor(last, query.skip + len(page.items), int(spanned.total_seconds()))
             return ViewPage(mailbox, page, may_read_body, next_cursor)
-        items = [] if window.empty else view(uow, [calendar.id], window)
+        items = [] if window.empty else view(uow, [calendar_id], window)
         return EventsPage(mailbox, event_query.page(items, query), may_read_body)
+
+
+def _viewed_calendar(uow: UnitOfWork, principal: Principal, scope: Scope) -> tuple[Mailbox, str]:
+    """The mailbox and the id of the calendar a view reads, once the principal may read it. The default
+    calendar (the path names none) by the id the store remembers, and the access to the mailbox's
+    calendars, which is the default calendar's (access.require_calendar)."""
+    if scope.calendar is not None or scope.calendar_group is not None:
+        mailbox, calendar = calendar_of(uow, principal, scope)
+        access.require_calendar(uow, principal, mailbox, calendar, "readBasic")
+        return mailbox, calendar.id
+    mailbox = access.owner_mailbox(uow, principal, scope.owner_kind, scope.owner_key)
+    calendar_id = uow.default_calendar_id(mailbox.id)
+    if calendar_id is None:
+        raise ItemNotFound()
+    access.require_calendar(uow, principal, mailbox, None, "readBasic")
+    return mailbox, calendar_id
 
 
 def _by_time(query: ItemQuery) -> bool:

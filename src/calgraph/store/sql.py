@@ -56,6 +56,7 @@ class SqlStore:
             self._groups = GroupCommit(engine, between)
             self._write_lock = self._groups   # as a context manager: the lock, alone (see GroupCommit)
         self._known_mailboxes: dict[str, Mailbox] = {}   # see SqlUnitOfWork
+        self._default_calendars: dict[str, str] = {}     # see SqlUnitOfWork
         self.clock: Callable[[], datetime] = utc_now       # the change log's and outbox's "now" (Store.clock)
         self._checkpointer = None
         self._reader: Any = None          # SQLite: control_version's connection
@@ -77,7 +78,7 @@ class SqlStore:
         for `grouped`."""
         if write and grouped and self._groups is not None:
             with self._groups.unit() as conn:
-                uow = SqlUnitOfWork(conn, self._known_mailboxes)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes, default_calendars=self._default_calendars)
                 yield uow
                 uow.flush_changes(self.clock())   # the change log and outbox commit with the writes (sql_changes)
             return
@@ -87,7 +88,7 @@ class SqlStore:
             else:
                 conn.execution_options(**self._read_options)
             with conn.begin():
-                uow = SqlUnitOfWork(conn, self._known_mailboxes, read_only=not write)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes, not write, self._default_calendars)
                 yield uow
                 uow.flush_changes(self.clock())
 
@@ -136,6 +137,7 @@ class SqlStore:
 
     def forget_cached(self) -> None:
         self._known_mailboxes.clear()
+        self._default_calendars.clear()
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

@@ -34,15 +34,19 @@ MAX_KNOWN_MAILBOXES = 200_000   # entries (two per mailbox) kept per store
 class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, IdentityMixin,
                     AvailabilityMixin):   # SyncMixin: ItemsMixin noting changes
     def __init__(self, conn: Connection, known_mailboxes: dict[str, Mailbox] | None = None,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, default_calendars: dict[str, str] | None = None) -> None:
         super().__init__(conn, read_only)
         # Mailboxes are never changed or deleted once committed, so the store keeps those it has read
         # (by id and by lower-cased address); one this unit added is left out until it has committed.
         self._known_mailboxes = {} if known_mailboxes is None else known_mailboxes
         self._added_mailboxes: set[str] = set()
+        # Nor is a mailbox's default calendar ever deleted or another made the default (only a reset or
+        # restore changes that): mailbox id -> its default calendar's id, as read-only units read them.
+        self._default_calendars = {} if default_calendars is None else default_calendars
 
     def forget_mailboxes(self) -> None:
         self._known_mailboxes.clear()
+        self._default_calendars.clear()
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -142,6 +146,19 @@ class SqlUnitOfWork(SyncMixin, CategoriesMixin, AttachmentsMixin, ControlMixin, 
 
     def default_calendar(self, mailbox_id: str) -> Calendar | None:
         return _calendar_row(self.run(_DEFAULT_CALENDAR, {"mailbox_id": mailbox_id}).fetchone())
+
+    def default_calendar_id(self, mailbox_id: str) -> str | None:
+        known = self._default_calendars.get(mailbox_id)
+        if known is not None:
+            return known
+        calendar = self.default_calendar(mailbox_id)
+        if calendar is None:
+            return None
+        if self.read_only:   # what it read has committed
+            if len(self._default_calendars) >= MAX_KNOWN_MAILBOXES:
+                self._default_calendars.clear()
+            self._default_calendars[mailbox_id] = calendar.id
+        return calendar.id
 
     def list_calendars(self, mailbox_id: str, calendar_group_id: str | None = None) -> list[Calendar]:
         statement = select(calendars).where(calendars.c.mailbox_id == mailbox_id)
