@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Select, bindparam, delete, func, insert, literal, null, select, true, union_all,
-)
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, null, select, true, union_all
 
 from calgraph.core.model import Event, Message
 from calgraph.core.query import ItemQuery, Page
