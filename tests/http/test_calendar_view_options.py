@@ -3,12 +3,15 @@ recurrence validation on create and PATCH."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from calgraph.core import occurrences
 from calgraph.core.model import When
+from calgraph.store import codec
 from tests.http.conftest import assert_error, event_body
 from tests.http.test_calendar_view import BERLIN, WINDOW, make_series, starts, view, weekly
 
@@ -147,3 +150,17 @@ def test_patch_adds_moves_and_removes_a_recurrence(as_alice):
     cleared = as_alice.patch(f"/me/events/{eid}", json={"recurrence": None}).json()
     assert cleared["type"] == "singleInstance" and cleared["recurrence"] is None
     assert [i["type"] for i in view(as_alice)["value"]] == ["singleInstance"]
+
+
+def test_a_series_another_process_rewrote_is_viewed_as_it_is_now(tenant, as_alice, alice):
+    """The view reads a series by its rows' versions: a master written elsewhere (here by SQL, as another
+    server process over the same database would look from this one) is read again, never served stale."""
+    master_id = make_series(as_alice)["id"]
+    assert {item["subject"] for item in view(as_alice)["value"]} == {"Standup"}
+    with tenant.store.unit_of_work() as uow:
+        master = uow.get_event(alice.id, master_id)
+    renamed = dataclasses.replace(master, subject="Renamed elsewhere", change_key="ck-elsewhere")
+    with tenant.store.unit_of_work(write=True) as uow:
+        uow.conn.execute(text("UPDATE events SET data = :data, version = :version WHERE id = :id"),
+                         {"data": codec.dumps(renamed), "version": codec.new_version(), "id": master_id})
+    assert {item["subject"] for item in view(as_alice)["value"]} == {"Renamed elsewhere"}
