@@ -111,7 +111,7 @@ def shared_calendars(uow: UnitOfWork, principal: Principal, mailbox: Mailbox) ->
         return []
     shared = []
     for cal in uow.list_calendars(mailbox.id):
-        if _role_for(uow, cal, me.address) is not None:
+        if _role_for(uow, cal.id, me.address) is not None:
             shared.append(cal)
     return shared
 
@@ -120,12 +120,12 @@ def _shared_role(uow: UnitOfWork, principal: Principal, mailbox: Mailbox, cal: C
     me = uow.get_mailbox(principal.user_id) if principal.user_id else None
     if me is None:
         raise AccessDenied()
-    target = cal or uow.default_calendar(mailbox.id)
+    target = cal.id if cal is not None else uow.default_calendar_id(mailbox.id)
     return _role_for(uow, target, me.address) if target else None
 
 
-def _role_for(uow: UnitOfWork, cal: Calendar, address: str) -> str | None:
-    for perm in uow.list_calendar_permissions(cal.id):
+def _role_for(uow: UnitOfWork, calendar_id: str, address: str) -> str | None:
+    for perm in uow.list_calendar_permissions(calendar_id):
         if perm.email.address.lower() == address.lower():
             return perm.role
     return None

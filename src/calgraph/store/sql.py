@@ -88,7 +88,8 @@ class SqlStore:
             else:
                 conn.execution_options(**self._read_options)
             with conn.begin():
-                uow = SqlUnitOfWork(conn, self._known_mailboxes, not write, self._default_calendars)
+                uow = SqlUnitOfWork(conn, self._known_mailboxes, read_only=not write,
+                                    default_calendars=self._default_calendars)
                 yield uow
                 uow.flush_changes(self.clock())
 
