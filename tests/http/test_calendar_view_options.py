@@ -7,13 +7,13 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 
 from calgraph.core import occurrences
 from calgraph.core.model import When
 from calgraph.store import codec
 from tests.http.conftest import assert_error, event_body
 from tests.http.test_calendar_view import BERLIN, WINDOW, make_series, starts, view, weekly
+from tests.store.test_event_versions import write_behind
 
 DAILY = {"pattern": {"type": "daily", "interval": 1}, "range": {"type": "noEnd", "startDate": "2025-03-17"}}
 MONTH = "startDateTime=2025-03-17T00:00:00Z&endDateTime=2025-04-16T00:00:00Z"
@@ -160,7 +160,5 @@ def test_a_series_another_process_rewrote_is_viewed_as_it_is_now(tenant, as_alic
     with tenant.store.unit_of_work() as uow:
         master = uow.get_event(alice.id, master_id)
     renamed = dataclasses.replace(master, subject="Renamed elsewhere", change_key="ck-elsewhere")
-    with tenant.store.unit_of_work(write=True) as uow:
-        uow.conn.execute(text("UPDATE events SET data = :data, version = :version WHERE id = :id"),
-                         {"data": codec.dumps(renamed), "version": codec.new_version(), "id": master_id})
+    write_behind(tenant.store, renamed, codec.new_version())
     assert {item["subject"] for item in view(as_alice)["value"]} == {"Renamed elsewhere"}
